@@ -1,0 +1,72 @@
+#include "cli/context.h"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+namespace torchup::cli {
+
+namespace {
+std::string wrap(bool on, const char* code, std::string_view s) {
+  if (!on) return std::string(s);
+  return fmt::format("\033[{}m{}\033[0m", code, s);
+}
+}  // namespace
+
+std::string Style::bold(std::string_view s) const { return wrap(color, "1", s); }
+std::string Style::dim(std::string_view s) const { return wrap(color, "2", s); }
+std::string Style::green(std::string_view s) const { return wrap(color, "32", s); }
+std::string Style::yellow(std::string_view s) const { return wrap(color, "33", s); }
+std::string Style::red(std::string_view s) const { return wrap(color, "31", s); }
+std::string Style::cyan(std::string_view s) const { return wrap(color, "36", s); }
+
+Context::Context(std::ostream& o, std::ostream& e, bool out_is_tty)
+    : out(o), err(e), out_is_tty_(out_is_tty) {}
+
+void Context::finalize_style() {
+  bool no_color_env = live_host().env.get("NO_COLOR").has_value();
+  style.color = out_is_tty_ && !no_color_env && !global.no_color;
+}
+
+host::Host& Context::live_host() {
+  if (!live_) live_ = host::OwnedHost::live();
+  return live_->host();
+}
+
+host::Host& Context::machine_host(const std::optional<std::string>& root) {
+  if (!root || root->empty() || *root == "/") return live_host();
+  if (!rooted_) rooted_ = host::OwnedHost::rooted(*root);
+  return rooted_->host();
+}
+
+data::DataStore& Context::store() {
+  if (!store_) {
+    auto& env = live_host().env;
+    data::StoreOptions options;
+    options.override_dir = global.data_dir;
+    if (!options.override_dir) {
+      if (auto v = env.get("TORCHUP_DATA_DIR"); v && !v->empty()) options.override_dir = *v;
+    }
+    options.cache_dir = global.cache_dir ? global.cache_dir : data::default_cache_dir(env);
+    store_ = std::make_unique<data::DataStore>(live_host().fs, options);
+  }
+  return *store_;
+}
+
+void Context::flush_data_warnings() {
+  if (!store_) return;
+  const auto& w = store_->warnings();
+  for (; warnings_printed_ < w.size(); ++warnings_printed_) {
+    err << style.yellow("torchup: warning: ") << w[warnings_printed_] << "\n";
+  }
+}
+
+int Context::fail(const Error& error) {
+  flush_data_warnings();
+  err << style.red("torchup: error: ") << error.message << "\n";
+  if (!error.hint.empty()) err << "  hint: " << error.hint << "\n";
+  exit_code = exit_code_for(error.kind);
+  return exit_code;
+}
+
+}  // namespace torchup::cli

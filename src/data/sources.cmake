@@ -1,0 +1,3 @@
+target_sources(torchup_core PRIVATE
+  src/data/store.cpp
+)

@@ -1,0 +1,93 @@
+// Environment variables and HTTP (libcurl).
+#include <curl/curl.h>
+
+#include <cstdlib>
+
+#include "host/host.h"
+#include "util/strings.h"
+
+namespace torchup::host {
+namespace {
+
+class ProcessEnvironment final : public Environment {
+ public:
+  std::optional<std::string> get(const std::string& name) const override {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  }
+};
+
+class MapEnvironment final : public Environment {
+ public:
+  explicit MapEnvironment(std::map<std::string, std::string> vars) : vars_(std::move(vars)) {}
+  std::optional<std::string> get(const std::string& name) const override {
+    auto it = vars_.find(name);
+    if (it == vars_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> vars_;
+};
+
+bool is_loopback_http(const std::string& url) {
+  return url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost") ||
+         url.starts_with("http://[::1]");
+}
+
+std::size_t write_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  body->append(data, size * n);
+  return size * n;
+}
+
+class CurlHttp final : public HttpClient {
+ public:
+  CurlHttp() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlHttp() override { curl_global_cleanup(); }
+
+  Expected<HttpResponse> get(const std::string& url, const HttpOptions& options) override {
+    // Only HTTPS leaves the machine unless the user explicitly allows plain HTTP
+    // (DESIGN §8); plain HTTP to loopback is allowed for local test servers.
+    if (!url.starts_with("https://") && !options.allow_insecure && !is_loopback_http(url)) {
+      return make_error(ErrorKind::kUsage, "refusing non-HTTPS URL " + url,
+                        "use an https:// URL, or pass --allow-insecure");
+    }
+    CURL* curl = curl_easy_init();
+    if (!curl) return make_error(ErrorKind::kEnvironment, "could not initialise libcurl");
+    HttpResponse response;
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "torchup/" TORCHUP_VERSION);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) {
+      return make_error(ErrorKind::kNetwork,
+                        "download of " + url + " failed: " + curl_easy_strerror(rc),
+                        "check the network connection or proxy settings (HTTPS_PROXY)");
+    }
+    response.status = static_cast<int>(status);
+    return response;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Environment> make_process_environment() {
+  return std::make_unique<ProcessEnvironment>();
+}
+std::unique_ptr<Environment> make_map_environment(std::map<std::string, std::string> vars) {
+  return std::make_unique<MapEnvironment>(std::move(vars));
+}
+std::unique_ptr<HttpClient> make_curl_http() { return std::make_unique<CurlHttp>(); }
+
+}  // namespace torchup::host

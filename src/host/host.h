@@ -1,0 +1,137 @@
+// The seams through which torchup reads the machine (STYLE §3). Detectors and
+// actions take a Host&; production passes the real one, tests pass a fixture
+// directory plus scripted program outputs. No code outside host/ opens an
+// absolute path or spawns a process by itself.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/expected.h"
+
+namespace torchup::host {
+
+// Reads files of the machine being described. Paths are absolute paths *on that
+// machine* ("/etc/os-release"); a rooted implementation maps them under its root.
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // The file's bytes, at most max_bytes of them; nullopt when missing/unreadable.
+  virtual std::optional<std::string> read_file(const std::string& path,
+                                               std::size_t max_bytes = 16u << 20) const = 0;
+  // Entry names (not paths) in a directory, sorted; empty when missing.
+  virtual std::vector<std::string> list_dir(const std::string& path) const = 0;
+  virtual bool exists(const std::string& path) const = 0;
+  virtual bool is_dir(const std::string& path) const = 0;
+  virtual bool is_executable(const std::string& path) const = 0;
+  // Target of a symbolic link as stored (not resolved); nullopt when not a link.
+  virtual std::optional<std::string> read_link(const std::string& path) const = 0;
+  // Where machine path `path` lives on this computer (for messages and for the
+  // few places that must hand a real path to a program).
+  virtual std::string real_path(const std::string& path) const = 0;
+};
+
+struct ProcessResult {
+  bool started = false;    // false: the program could not be run (missing, denied)
+  bool timed_out = false;  // killed after the timeout
+  int exit_code = -1;      // meaningful when started && !timed_out
+  int signal = 0;          // the signal that ended it, 0 if none
+  std::string out;
+  std::string err;
+  std::string start_error;  // why it did not start
+
+  bool ok() const { return started && !timed_out && exit_code == 0 && signal == 0; }
+};
+
+struct RunOptions {
+  std::chrono::milliseconds timeout{10000};
+  std::map<std::string, std::string> env;  // added to / overriding the inherited environment
+  std::optional<std::string> cwd;
+  std::optional<std::string> stdin_text;
+  // Called with each chunk of output as it arrives (progress pass-through).
+  std::function<void(std::string_view chunk, bool is_stderr)> on_output;
+  std::size_t max_output = 8u << 20;  // bytes kept per stream
+};
+
+// Runs programs with an argument vector; never through a shell (DESIGN §5).
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  virtual ProcessResult run(const std::vector<std::string>& argv, const RunOptions& options) = 0;
+};
+
+class Environment {
+ public:
+  virtual ~Environment() = default;
+  virtual std::optional<std::string> get(const std::string& name) const = 0;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+
+struct HttpOptions {
+  std::chrono::milliseconds timeout{30000};
+  bool allow_insecure = false;  // allow http:// (otherwise only https://, or loopback for tests)
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual Expected<HttpResponse> get(const std::string& url, const HttpOptions& options) = 0;
+};
+
+// Facts that come from the running system rather than from files.
+struct SystemFacts {
+  std::string os_family;  // "linux", "windows", "macos"
+  std::string arch;       // uname machine: "x86_64", "aarch64", "arm64"
+  std::optional<std::string> libc_version;  // gnu_get_libc_version() on the live machine
+  std::optional<std::string> kernel_release;
+};
+
+// Everything torchup may read of a machine. `live` is false under --root: then
+// nothing is executed (runner refuses) and system facts come from files only.
+struct Host {
+  FileSystem& fs;
+  ProcessRunner& runner;
+  Environment& env;
+  HttpClient& http;
+  SystemFacts system;
+  bool live = true;
+};
+
+// ---- implementations ----
+
+// Reads files under `root` ("/" for the live machine). Paths that escape the root
+// through ".." are refused.
+std::unique_ptr<FileSystem> make_rooted_fs(std::string root);
+std::unique_ptr<ProcessRunner> make_process_runner();
+// A runner that never runs anything (for --root): every call reports not started.
+std::unique_ptr<ProcessRunner> make_refusing_runner(std::string reason);
+std::unique_ptr<Environment> make_process_environment();
+std::unique_ptr<Environment> make_map_environment(std::map<std::string, std::string> vars);
+std::unique_ptr<HttpClient> make_curl_http();
+SystemFacts live_system_facts();
+
+// Owns the parts of a Host. `root` empty or "/" means the live machine.
+class OwnedHost {
+ public:
+  static std::unique_ptr<OwnedHost> live();
+  static std::unique_ptr<OwnedHost> rooted(const std::string& root);
+  Host& host() { return *host_; }
+
+ private:
+  std::unique_ptr<FileSystem> fs_;
+  std::unique_ptr<ProcessRunner> runner_;
+  std::unique_ptr<Environment> env_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<Host> host_;
+};
+
+}  // namespace torchup::host

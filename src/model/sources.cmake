@@ -1,0 +1,4 @@
+target_sources(torchup_core PRIVATE
+  src/model/machine.cpp
+  src/model/plan.cpp
+)

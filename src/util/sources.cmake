@@ -1,0 +1,5 @@
+target_sources(torchup_core PRIVATE
+  src/util/expected.cpp
+  src/util/strings.cpp
+  src/util/version.cpp
+)
