@@ -58,8 +58,15 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     ctx.finalize_style();
   });
 
+  add_detect_command(app, ctx);
+  add_plan_command(app, ctx);
   add_select_command(app, ctx);
+  add_install_command(app, ctx);
+  add_verify_command(app, ctx);
+  add_doctor_command(app, ctx);
   add_cuda_compat_command(app, ctx);
+  add_serve_command(app, ctx);
+  add_update_command(app, ctx);
 
   try {
     app.parse(argc, argv);

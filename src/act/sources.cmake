@@ -1,0 +1,2 @@
+include(${CMAKE_SOURCE_DIR}/src/act/verify.cmake OPTIONAL)
+include(${CMAKE_SOURCE_DIR}/src/act/install.cmake OPTIONAL)

@@ -1,0 +1,9 @@
+// Placeholder until the doctor command lands; registers nothing.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/context.h"
+
+namespace torchup::cli {
+void add_doctor_command(CLI::App&, Context&) {}
+}  // namespace torchup::cli

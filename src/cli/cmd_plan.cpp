@@ -1,0 +1,9 @@
+// Placeholder until the plan command lands; registers nothing.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/context.h"
+
+namespace torchup::cli {
+void add_plan_command(CLI::App&, Context&) {}
+}  // namespace torchup::cli

@@ -1,0 +1,1 @@
+// Implemented by its work item; see src/data/releases.h.
