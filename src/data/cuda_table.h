@@ -38,16 +38,34 @@ class CudaDriverTable {
   // CUDA majors this driver can run through minor-version compatibility.
   std::vector<long> compatible_majors(const DottedVersion& driver, DriverOs os) const;
 
+  // The Table 3 row behind max_cuda_for_driver (newest update the driver covers), so a
+  // report can name "CUDA 11.4 Update 2"; nullptr when the driver predates every row.
+  const CudaTableRow* newest_row_for_driver(const DottedVersion& driver, DriverOs os) const;
+  // The first release row (GA, or 11.0's RC) of CUDA major.minor; nullptr when unlisted.
+  const CudaTableRow* ga_row_for_cuda(const DottedVersion& cuda) const;
+  bool knows_cuda(const DottedVersion& cuda) const;
+  // The data's remark on a major's floor (e.g. 13.x is only given as ">=580"), if any.
+  std::optional<std::string> minor_compat_note(long cuda_major) const;
+  // Majors that have minor-version compatibility at all (11, 12, 13 in the data).
+  std::vector<long> compat_majors() const;
+
  private:
   std::vector<CudaTableRow> rows_;
   struct Floor {
     long major;
     std::optional<DottedVersion> linux_min;
     std::optional<DottedVersion> windows_min;
+    std::string note;
   };
-  std::vector<Floor> floors_;
+  std::vector<Floor> floors_;  // sorted by major
 };
 
 Expected<CudaDriverTable> load_cuda_table(DataStore& store);
+
+// A driver version as NVIDIA writes it: parts after the first have at least two
+// digits ("470.57.02", "570.124.06", "566.36"). DottedVersion::str() drops the
+// leading zero ("470.57.2"), which no NVIDIA page or nvidia-smi prints. Every
+// driver in data/cuda-driver-table.json round-trips (tests/cuda/cuda_table_test.cpp).
+std::string driver_version_str(const DottedVersion& driver);
 
 }  // namespace torchup::data

@@ -1,0 +1,3 @@
+target_sources(torchup_tests PRIVATE
+  cuda/cuda_table_test.cpp
+)
