@@ -9,4 +9,6 @@ set(TORCHUP_DATA_FILES
   cuda-driver-min-versions.json
   nvidia-compute-capability.json
   install-failures.json
+  rocm-gfx.json
+  platform-facts.json
 )
