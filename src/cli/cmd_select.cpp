@@ -1,9 +1,87 @@
-// Placeholder: implemented by the select work (issue 2).
+// `torchup select`: pytorch.org's Start Locally selector and Previous Versions
+// page on the command line (DESIGN §2). Parses options into a SelectQuery and
+// calls render::Selector; rendering is render/select_output.h.
 #include <CLI/CLI.hpp>
+
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "render/select_output.h"
+#include "render/selector.h"
+#include "util/strings.h"
 
 namespace torchup::cli {
-void add_select_command(CLI::App&, Context&) {}
+
+namespace {
+
+struct SelectOptions {
+  render::SelectQuery query;
+  bool json = false;
+};
+
+constexpr const char* kFooter =
+    "Which source: the current stable release and nightly come from the selector's data\n"
+    "(published_versions.json); older releases from the Previous Versions page, whose\n"
+    "commands pin the version. --as-published prints the selector's entry as the site\n"
+    "showed it when that version was current.\n"
+    "\n"
+    "Examples:\n"
+    "  torchup select --os linux --platform cu126\n"
+    "  torchup select --torch 1.9.0 --os windows --package pip --platform cu111\n"
+    "  torchup select --torch 1.9.0 --os linux --platform cuda.x --as-published\n"
+    "  torchup select --torch nightly --os windows --package libtorch --platform cpu\n"
+    "  torchup select --torch 2.5.1 --os linux --platform rocm6.2 --json";
+
+int run_select(Context& ctx, const SelectOptions& options) {
+  auto selector = render::Selector::load(ctx.store());
+  if (!selector) return ctx.fail(selector.error());
+  const auto& q = options.query;
+  if (q.platform.empty() && str::to_lower(q.package) != "source") {
+    std::string package = q.package.empty() ? (q.language == "cpp" ? "libtorch" : "pip") : str::to_lower(q.package);
+    std::vector<std::string> names;
+    for (const auto& p : selector->platforms(q.torch, str::to_lower(q.os), package)) {
+      names.push_back(p.site_id.empty() ? p.name : p.name + " (" + p.site_id + ")");
+    }
+    std::string message = "--platform is required";
+    if (!names.empty()) message += "; valid choices here: " + str::join(names, ", ");
+    return ctx.fail(make_error(ErrorKind::kUsage, message, "run 'torchup select --help' for the options"));
+  }
+  auto result = selector->select(q);
+  if (!result) return ctx.fail(result.error());
+  ctx.flush_data_warnings();
+  for (const auto& w : result->warnings) ctx.err << ctx.style.yellow("torchup: warning: ") << w << "\n";
+  if (options.json) {
+    ctx.out << render::select_json(*result).dump(2) << "\n";
+  } else {
+    ctx.out << render::select_text(*result);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_select_command(CLI::App& app, Context& ctx) {
+  auto options = std::make_shared<SelectOptions>();
+  auto* cmd = app.add_subcommand("select", "print the install command pytorch.org shows for a choice");
+  cmd->footer(kFooter);
+  cmd->add_option("--torch", options->query.torch, "a release (1.9.0), stable or nightly")
+      ->type_name("VER")
+      ->capture_default_str();
+  cmd->add_option("--os", options->query.os, "operating system")
+      ->required()
+      ->check(CLI::IsMember({"linux", "windows", "macos"}, CLI::ignore_case));
+  cmd->add_option("--package", options->query.package, "package manager / distribution (default: pip)")
+      ->check(CLI::IsMember({"pip", "conda", "libtorch", "source"}, CLI::ignore_case));
+  cmd->add_option("--language", options->query.language, "python, or cpp (implies --package libtorch)")
+      ->check(CLI::IsMember({"python", "cpp"}, CLI::ignore_case));
+  cmd->add_option("--platform", options->query.platform,
+                  "compute platform: cpu, cuXYZ (cu126), rocmX.Y, or the site's id (cuda.x, accnone, rocm5.x)")
+      ->type_name("PLATFORM");
+  cmd->add_flag("--as-published", options->query.as_published,
+                "the selector's entry exactly as the site showed it (unpinned for old releases)");
+  cmd->add_flag("--json", options->json, "JSON: command, note, downloads and what was resolved");
+  cmd->callback([&ctx, options]() { ctx.exit_code = run_select(ctx, *options); });
+}
+
 }  // namespace torchup::cli
