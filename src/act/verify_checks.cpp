@@ -1,0 +1,203 @@
+// From a probe run to pass/fail/skip checks. Pure: no I/O, so every branch is
+// tested with values. The rule for "fail" is "something that should work does
+// not": a CUDA build on an NVIDIA machine without CUDA, a CPU build on an NVIDIA
+// machine, a GPU whose arch the build has no code for, a mismatched torchvision.
+#include <fmt/format.h>
+
+#include "act/verify.h"
+#include "act/verify_checks_internal.h"
+#include "util/strings.h"
+#include "util/version.h"
+
+namespace torchup::act {
+
+namespace {
+
+Check make(std::string id, std::string title, CheckStatus status, std::string reason,
+           std::string fix = {}) {
+  return Check{std::move(id), std::move(title), status, std::move(reason), std::move(fix)};
+}
+
+std::string first_line(const std::string& text) {
+  auto nl = text.find('\n');
+  return str::sanitize(nl == std::string::npos ? text : text.substr(0, nl), 300);
+}
+
+// Probe warnings that explain a CUDA failure ("The NVIDIA driver on your system is too old").
+std::string cuda_warning(const ProbeOutput& probe) {
+  for (const auto& w : probe.warnings) {
+    if (str::icontains(w, "cuda") || str::icontains(w, "driver")) return first_line(w);
+  }
+  return {};
+}
+
+Check cuda_check(const ProbeOutput& probe, const ProbeTorch& torch, const MachineGpus& machine) {
+  const std::string title = "torch.cuda.is_available()";
+  if (torch.cuda_available) {
+    return make("cuda_available", title, CheckStatus::kPass,
+                fmt::format("True, {} device(s){}", torch.device_count,
+                            torch.hip ? " (ROCm/HIP)" : ""));
+  }
+  std::string why = torch.cuda_error ? first_line(*torch.cuda_error) : cuda_warning(probe);
+  if (torch.xpu_available || torch.mps_available) {
+    return make("cuda_available", title, CheckStatus::kSkip,
+                fmt::format("False; this build uses {} instead", build_kind(torch)));
+  }
+  const int vendor_gpus = torch.hip ? machine.amd : machine.nvidia;
+  const char* vendor = torch.hip ? "AMD" : "NVIDIA";
+  if (torch.cuda || torch.hip) {
+    if (!machine.scanned) {
+      return make("cuda_available", title, CheckStatus::kSkip,
+                  "False; could not tell whether this machine has a GPU (no PCI information)" +
+                      (why.empty() ? std::string() : ": " + why));
+    }
+    if (vendor_gpus == 0) {
+      return make("cuda_available", title, CheckStatus::kSkip,
+                  fmt::format("False; {} build, but no {} GPU on this machine",
+                              build_kind(torch), vendor));
+    }
+    std::string reason = fmt::format("False on a machine with {} {} GPU(s), although this is a {} build",
+                                      vendor_gpus, vendor, build_kind(torch));
+    if (auto note = driver_too_old(torch)) reason += "; " + *note;
+    if (!why.empty()) reason += ": " + why;
+    return make("cuda_available", title, CheckStatus::kFail, reason,
+                "run `torchup doctor` for the likely cause (driver, container GPU access, "
+                "CUDA_VISIBLE_DEVICES)");
+  }
+  // CPU-only build.
+  if (machine.nvidia > 0) {
+    return make("cuda_available", title, CheckStatus::kFail,
+                fmt::format("False: CPU-only build on a machine with {} NVIDIA GPU(s); the GPU "
+                            "will not be used", machine.nvidia),
+                "reinstall a CUDA build: `torchup plan` prints the command, `torchup install` "
+                "runs it");
+  }
+  if (machine.amd > 0) {
+    return make("cuda_available", title, CheckStatus::kSkip,
+                "False; CPU-only build. This machine has an AMD GPU: a ROCm build may use it "
+                "(see `torchup plan`)");
+  }
+  return make("cuda_available", title, CheckStatus::kSkip,
+              machine.scanned ? "False; CPU-only build and no NVIDIA GPU on this machine"
+                              : "False; CPU-only build");
+}
+
+std::string probe_fix(ProbeOutcome outcome) {
+  switch (outcome) {
+    case ProbeOutcome::kNotStarted:
+    case ProbeOutcome::kGarbage:
+      return "pass --python with the path of a working Python interpreter";
+    case ProbeOutcome::kTimedOut:
+      return "try a longer --timeout; if it hangs again, `torchup doctor` and the output below "
+             "show where";
+    default:
+      return "`torchup doctor` matches the output below with known causes";
+  }
+}
+
+std::vector<Check> gpu_checks(const ProbeTorch& torch) {
+  std::vector<Check> checks;
+  if (!torch.cuda_available) {
+    checks.push_back(make("gpus", "GPUs visible to torch", CheckStatus::kSkip,
+                          "none (CUDA is not available)"));
+    return checks;
+  }
+  if (torch.gpus.empty()) {
+    checks.push_back(make("gpus", "GPUs visible to torch", CheckStatus::kFail,
+                          "CUDA is available but torch lists no device",
+                          "check CUDA_VISIBLE_DEVICES and run `torchup doctor`"));
+    return checks;
+  }
+  for (const auto& gpu : torch.gpus) {
+    const std::string n = std::to_string(gpu.index);
+    const std::string device = "cuda:" + n;
+    if (gpu.name.empty() && gpu.error) {
+      checks.push_back(make("gpu[" + n + "]", device, CheckStatus::kFail, first_line(*gpu.error),
+                            "run `torchup doctor`"));
+      continue;
+    }
+    std::string facts = gpu.name;
+    if (gpu.capability) facts += ", compute capability " + *gpu.capability;
+    if (gpu.gcn_arch) facts += ", " + *gpu.gcn_arch;
+    if (gpu.total_memory) {
+      facts += fmt::format(", {:.1f} GiB", static_cast<double>(*gpu.total_memory) / (1u << 30));
+    }
+    checks.push_back(make("gpu[" + n + "]", device, CheckStatus::kPass, facts));
+
+    if (gpu.matmul_ok && *gpu.matmul_ok) {
+      checks.push_back(make("matmul[" + n + "]", "matmul on " + device, CheckStatus::kPass,
+                            fmt::format("64x64 product matches the CPU (max difference {:.2g})",
+                                        gpu.matmul_max_diff.value_or(0.0))));
+    } else if (gpu.matmul_ok) {
+      checks.push_back(make("matmul[" + n + "]", "matmul on " + device, CheckStatus::kFail,
+                            fmt::format("64x64 product differs from the CPU result (max "
+                                        "difference {:.3g})", gpu.matmul_max_diff.value_or(0.0)),
+                            "the GPU computes wrong results: check for overclocking, memory "
+                            "errors (nvidia-smi -q -d ECC) or a driver/torch mismatch"));
+    } else {
+      checks.push_back(make("matmul[" + n + "]", "matmul on " + device, CheckStatus::kFail,
+                            gpu.error ? first_line(*gpu.error) : "did not run",
+                            "run `torchup doctor`"));
+    }
+    checks.push_back(arch_check(torch, gpu));
+  }
+  return checks;
+}
+
+}  // namespace
+
+std::string build_kind(const ProbeTorch& torch) {
+  if (torch.cuda) return "CUDA " + *torch.cuda;
+  if (torch.hip) {
+    auto v = DottedVersion::parse(*torch.hip);
+    return "ROCm " + (v ? v->truncated(2).str() : *torch.hip);
+  }
+  if (torch.xpu_available) return "XPU";
+  if (torch.mps_available) return "MPS";
+  return "CPU";
+}
+
+std::vector<Check> evaluate_probe(const ProbeRun& run, const MachineGpus& machine,
+                                  const PairingTable* pairing) {
+  std::vector<Check> checks;
+  if (run.outcome != ProbeOutcome::kOk || !run.output) {
+    checks.push_back(make("probe", "run the probe in " + run.python, CheckStatus::kFail,
+                          run.problem.empty() ? std::string("no result") : run.problem,
+                          probe_fix(run.outcome)));
+    return checks;
+  }
+  const ProbeOutput& probe = *run.output;
+  checks.push_back(make("python", "Python interpreter", CheckStatus::kPass,
+                        fmt::format("Python {} ({}-bit) at {}", probe.python_version,
+                                    probe.python_bits, probe.python_executable)));
+  if (probe.import_error || !probe.torch) {
+    const auto& e = *probe.import_error;
+    bool missing = e.type == "ModuleNotFoundError" && str::contains(e.message, "'torch'");
+    checks.push_back(make("import_torch", "import torch", CheckStatus::kFail,
+                          first_line(e.type + ": " + e.message),
+                          missing ? "torch is not installed in this interpreter: `torchup "
+                                    "install`, or pass --python for the one that has it"
+                                  : "run `torchup doctor` to match this error with a known cause"));
+    return checks;
+  }
+  const ProbeTorch& torch = *probe.torch;
+  checks.push_back(make("import_torch", "import torch", CheckStatus::kPass,
+                        "torch " + torch.version + " from " + torch.location));
+  if (torch.rand_text) {
+    checks.push_back(make("torch_rand", "torch.rand(5, 3)", CheckStatus::kPass,
+                          "a 5x3 tensor of random numbers, as the guide shows"));
+  } else {
+    checks.push_back(make("torch_rand", "torch.rand(5, 3)", CheckStatus::kFail,
+                          first_line(torch.rand_error.value_or("no result")),
+                          "run `torchup doctor`"));
+  }
+  checks.push_back(make("build", "build", CheckStatus::kPass,
+                        build_kind(torch) + " build (torch " + torch.version + ")"));
+  checks.push_back(cuda_check(probe, torch, machine));
+  for (auto& c : gpu_checks(torch)) checks.push_back(std::move(c));
+  checks.push_back(package_check("torchvision", probe.torchvision, torch, pairing));
+  checks.push_back(package_check("torchaudio", probe.torchaudio, torch, pairing));
+  return checks;
+}
+
+}  // namespace torchup::act
