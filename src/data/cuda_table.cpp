@@ -95,6 +95,9 @@ Expected<CudaDriverTable> CudaDriverTable::parse(const std::string& json_text) {
     if (!*lin && !*win) return bad(where, "neither a Linux nor a Windows driver is given");
     parsed.linux_min = *lin;
     parsed.windows_min = *win;
+    if (auto note = row.find("windows_note"); note != row.end() && note->is_string()) {
+      parsed.windows_note = note->get<std::string>();
+    }
     out.rows_.push_back(std::move(parsed));
   }
 

@@ -20,6 +20,7 @@ struct CudaTableRow {
   DottedVersion cuda;   // 12.4 (major.minor; the update number is in `toolkit`)
   std::optional<DottedVersion> linux_min;
   std::optional<DottedVersion> windows_min;
+  std::string windows_note;  // the data's "windows_note" (why Windows is null), may be empty
 };
 
 class CudaDriverTable {

@@ -1,3 +1,4 @@
 target_sources(torchup_tests PRIVATE
   cuda/cuda_table_test.cpp
+  cuda/cuda_compat_test.cpp
 )
