@@ -44,6 +44,13 @@ void add_security_headers(httplib::Server& http) {
 void route(Server::Impl& impl) {
   auto& http = impl.http;
   add_security_headers(http);
+  // httplib's default also sets SO_REUSEPORT, which lets a second process bind the
+  // very same port and take our connections; SO_REUSEADDR alone only allows a quick
+  // restart after TIME_WAIT.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
     if (!host_allowed(req.get_header_value("Host"), impl.port)) {
       send(res, json_error(403, "this server answers only to http://127.0.0.1:" + std::to_string(impl.port) + "/",

@@ -1,0 +1,16 @@
+target_sources(torchup_tests PRIVATE
+  serve/serve_api_test.cpp     # the JSON API as a function: validation, Selector equality, providers
+  serve/serve_server_test.cpp  # the real server on port 0: Host check, loopback only, assets, stop
+)
+
+# The web page in a real browser: headless Chromium (Debian's /usr/bin/chromium)
+# driven by playwright-core from npm, against a `torchup serve --port 0` the script
+# starts. It fails (never skips) when node, npm or chromium is missing:
+# scripts/install-deps installs them.
+add_test(NAME ServeBrowser.SelectorPage
+  COMMAND ${CMAKE_COMMAND}
+          -DBROWSER_DIR=${CMAKE_CURRENT_SOURCE_DIR}/browser
+          -DTORCHUP=$<TARGET_FILE:torchup>
+          -DSCREENSHOTS=${CMAKE_SOURCE_DIR}/docs/screenshots
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/browser/run.cmake)
+set_tests_properties(ServeBrowser.SelectorPage PROPERTIES TIMEOUT 600)
