@@ -180,6 +180,7 @@
     $("select-warnings").replaceChildren(...((r.ok && r.body.warnings) || []).map((w) => {
       const li = document.createElement("li"); li.textContent = w; return li;
     }));
+    document.body.dataset.done = String(id);
     document.body.dataset.state = "ready";
   }
 

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <pthread.h>
 
@@ -81,12 +82,13 @@ int run_serve(Context& ctx, const ServeOptions& options) {
   if (!selector) return ctx.fail(selector.error());
   ctx.flush_data_warnings();
 
+  // The host's file reader takes absolute paths; the child `plan` gets the same one.
+  std::string profile = options.profile.empty() ? "" : std::filesystem::absolute(options.profile).string();
   std::vector<std::string> plan_args = {"plan", "--json"};
-  if (!options.profile.empty()) plan_args.insert(plan_args.end(), {"--profile", options.profile});
+  if (!profile.empty()) plan_args.insert(plan_args.end(), {"--profile", profile});
   if (!options.python.empty()) plan_args.insert(plan_args.end(), {"--python", options.python});
   serve::MachineSources sources;
-  sources.machine = serve::run_once(options.profile.empty() ? self_json(ctx, {"detect", "--json"})
-                                                            : profile_json(ctx, options.profile));
+  sources.machine = serve::run_once(profile.empty() ? self_json(ctx, {"detect", "--json"}) : profile_json(ctx, profile));
   sources.plan = serve::run_once(self_json(ctx, plan_args));
   serve::Api api(std::make_shared<const render::Selector>(std::move(*selector)), std::move(sources));
 
