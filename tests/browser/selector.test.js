@@ -21,9 +21,9 @@ let checks = 0;
 function check(cond, what) { assert.ok(cond, what); checks++; }
 function equal(a, b, what) { assert.equal(a, b, what); checks++; }
 
-function startServer() {
+function startServer(extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(TORCHUP, ["serve", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(TORCHUP, ["serve", "--port", "0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "", err = "";
     child.stdout.on("data", (d) => {
       out += d;
@@ -70,6 +70,32 @@ async function selected(page, row) {
 }
 const commandBox = (page) => page.$eval("#command", (e) => e.textContent);
 
+// The page is pre-filled with what /api/plan chose and shows /api/machine's facts.
+async function checkPrefilled(page) {
+    const api = await page.evaluate(async () => ({
+      plan: await (await fetch("/api/plan")).json(), machine: await (await fetch("/api/machine")).json(),
+      options: await (await fetch("/api/options")).json(),
+      planStatus: (await fetch("/api/plan")).status }));
+    if (api.planStatus === 200 && api.plan.fits) {
+      const torch = api.plan.torch === api.options.stable ? "stable" : api.plan.torch;
+      equal(await selected(page, "torch"), torch, "pre-filled torch is the plan's");
+      equal(await selected(page, "platform"), api.plan.platform, "pre-filled platform is the plan's");
+      equal(await selected(page, "os"), api.machine.os.family, "pre-filled OS is the machine's");
+      equal(await page.$eval("#plan-command", (e) => e.textContent), api.plan.command, "plan command shown");
+      const reasons = await page.$$eval("#plan-reasons li", (l) => l.map((x) => x.textContent));
+      assert.deepEqual(reasons, api.plan.reasons); checks++;
+      check(reasons.length > 0, "the plan's reasons are shown");
+      const pkg = ["pip", "conda", "libtorch"].includes(api.plan.package) ? api.plan.package : "pip";
+      const cli = cliSelect(["--torch", torch, "--os", api.machine.os.family, "--package", pkg, "--platform", api.plan.platform]);
+      equal(await commandBox(page), cli, "pre-filled command box = torchup select");
+    } else {
+      check(await page.$eval("#plan-error", (e) => !e.hidden && e.textContent.length > 0), "plan error shown: " + JSON.stringify(api.plan));
+    }
+    const py = api.machine.pythons && api.machine.pythons[0];
+    if (py) check((await page.$eval("#m-python", (e) => e.textContent)).includes(py.version), "machine Python shown");
+  return api;
+}
+
 async function main() {
   check(fs.existsSync(CHROMIUM), CHROMIUM + " is missing: run scripts/install-deps (Debian's chromium)");
   check(TORCHUP && fs.existsSync(TORCHUP), "usage: node selector.test.js /path/to/torchup [screenshots dir]");
@@ -99,32 +125,32 @@ async function main() {
       if (!r.request().url().startsWith(server.url)) failures.push("outside request: " + r.request().url());
       return r.continue();
     });
+    // --- a described machine (RTX 3090, driver 595): the plan picks a CUDA build ---
+    const gpuServer = await startServer(["--profile", path.join(__dirname, "profiles", "rtx3090-linux-595.json")]);
+    try {
+      const gpuPage = await context.newPage();
+      gpuPage.on("pageerror", (e) => failures.push(String(e)));
+      await gpuPage.goto(gpuServer.url);
+      await waitFor(gpuPage, () => document.body.dataset.prefilled === "done", null, 180000);
+      const gpu = await checkPrefilled(gpuPage);
+      check(gpu.planStatus === 200 && gpu.plan.fits, "the profile's plan fits: " + JSON.stringify(gpu.plan).slice(0, 300));
+      check(gpu.plan.platform.startsWith("cu"), "a CUDA build for the RTX 3090: " + gpu.plan.platform);
+      check((await gpuPage.$eval("#m-gpu", (e) => e.textContent)).includes("RTX 3090"), "GPU shown");
+      equal(await gpuPage.$eval("#m-driver", (e) => e.textContent), "595.45.04", "driver shown");
+      equal(await gpuPage.$eval("#m-cuda", (e) => e.textContent), "13.2", "max CUDA shown");
+      await gpuPage.screenshot({ path: path.join(SHOTS, "serve-desktop.png"), fullPage: true });
+      await gpuPage.setViewportSize({ width: 390, height: 844 });
+      await gpuPage.screenshot({ path: path.join(SHOTS, "serve-phone.png"), fullPage: true });
+      await gpuPage.close();
+    } finally {
+      gpuServer.child.kill("SIGINT");
+    }
+
+    // --- this machine ---
     await page.goto(server.url);
     await waitFor(page, () => document.body.dataset.prefilled === "done", null, 180000);
+    await checkPrefilled(page);
 
-    // --- pre-filled with the plan; machine facts shown ---
-    const api = await page.evaluate(async () => ({
-      plan: await (await fetch("/api/plan")).json(), machine: await (await fetch("/api/machine")).json(),
-      options: await (await fetch("/api/options")).json(),
-      planStatus: (await fetch("/api/plan")).status }));
-    if (api.planStatus === 200 && api.plan.fits) {
-      const torch = api.plan.torch === api.options.stable ? "stable" : api.plan.torch;
-      equal(await selected(page, "torch"), torch, "pre-filled torch is the plan's");
-      equal(await selected(page, "platform"), api.plan.platform, "pre-filled platform is the plan's");
-      equal(await selected(page, "os"), api.machine.os.family, "pre-filled OS is the machine's");
-      equal(await page.$eval("#plan-command", (e) => e.textContent), api.plan.command, "plan command shown");
-      const reasons = await page.$$eval("#plan-reasons li", (l) => l.map((x) => x.textContent));
-      assert.deepEqual(reasons, api.plan.reasons); checks++;
-      check(reasons.length > 0, "the plan's reasons are shown");
-      const pkg = ["pip", "conda", "libtorch"].includes(api.plan.package) ? api.plan.package : "pip";
-      const cli = cliSelect(["--torch", torch, "--os", api.machine.os.family, "--package", pkg, "--platform", api.plan.platform]);
-      equal(await commandBox(page), cli, "pre-filled command box = torchup select");
-    } else {
-      check(await page.$eval("#plan-error", (e) => !e.hidden && e.textContent.length > 0), "plan error shown: " + JSON.stringify(api.plan));
-    }
-    const py = api.machine.pythons && api.machine.pythons[0];
-    if (py) check((await page.$eval("#m-python", (e) => e.textContent)).includes(py.version), "machine Python shown");
-    await page.screenshot({ path: path.join(SHOTS, "serve-desktop.png"), fullPage: true });
 
     // --- clicking through the rows: the box equals `torchup select` ---
     const samples = [
@@ -227,7 +253,6 @@ async function main() {
     });
     check(layout.scroll <= 390, "no horizontal scrolling at phone width (" + layout.scroll + "px)");
     check(layout.labelBottom <= layout.optsTop + 1, "labels sit above their options at phone width");
-    await page.screenshot({ path: path.join(SHOTS, "serve-phone.png"), fullPage: true });
 
     assert.deepEqual(failures, [], "page errors or outside requests"); checks++;
   } finally {
