@@ -1,18 +1,16 @@
-// `torchup` with no arguments. Until `plan` lands this prints a short summary of
-// what torchup knows (DESIGN §2: it becomes `torchup plan`).
-#include <fmt/format.h>
-
+// `torchup` with no arguments: `torchup plan` on this machine (DESIGN §2).
+#include "cli/context.h"  // before commands.h, which needs <iosfwd>
 #include "cli/commands.h"
-#include "cli/context.h"
+#include "cli/plan_options.h"
 
 namespace torchup::cli {
 
 int run_default(Context& ctx) {
-  auto& host = ctx.live_host();
-  ctx.out << ctx.style.bold("torchup") << " " << TORCHUP_VERSION << "\n";
-  ctx.out << fmt::format("  system: {} {}\n", host.system.os_family, host.system.arch);
-  ctx.out << "Run 'torchup --help' for the commands.\n";
-  return 0;
+  PlanOptions options;  // this machine, the active Python, stable channel, pip
+  auto plan = compute_plan(ctx, options);
+  ctx.flush_data_warnings();
+  if (!plan) return ctx.fail(plan.error());
+  return print_plan(ctx, *plan, false);
 }
 
 }  // namespace torchup::cli

@@ -173,6 +173,20 @@ Expected<ReleaseData> parse_torch_releases(const std::string& text) {
   std::sort(data.releases.begin(), data.releases.end(),
             [](const TorchRelease& a, const TorchRelease& b) { return a.parsed < b.parsed; });
 
+  for (const auto& [key, value] : j->items()) {
+    if (!str::starts_with(key, "main_branch_build_cuda_sh") || !value.is_object()) continue;
+    data.fallback_arch_source = "pytorch main build_cuda.sh@" + key.substr(key.rfind('_') + 1);
+    for (const auto& [variant, list] : value.items()) {
+      if (!str::starts_with(variant, "cu") || variant.find('_') != std::string::npos || !list.is_array()) continue;
+      std::vector<CudaArch> archs;
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        auto a = list[i].is_string() ? parse_cuda_arch(list[i].get<std::string>()) : std::nullopt;
+        if (!a) return bad(kReleasesFile, key + "." + variant + "[" + std::to_string(i) + "]", "expected an arch");
+        archs.push_back(*a);
+      }
+      data.fallback_arch_lists[variant] = std::move(archs);
+    }
+  }
   if (auto n = j->find("nightly_test_infra_head"); n != j->end() && n->is_object()) {
     const std::string path = "nightly_test_infra_head.";
     auto python = string_list(kReleasesFile, *n, "python", path);

@@ -56,6 +56,11 @@ struct NightlyMatrix {
 struct ReleaseData {
   std::vector<TorchRelease> releases;  // sorted by version, oldest first
   NightlyMatrix nightly;
+  // Arch lists of pytorch main's .ci/manywheel/build_cuda.sh at one commit (the
+  // data's "main_branch_build_cuda_sh_799d09f"): the last resort for inferring a
+  // variant no release has verified (cu129). Source name in `fallback_arch_source`.
+  std::map<std::string, std::vector<CudaArch>> fallback_arch_lists;
+  std::string fallback_arch_source;
   const TorchRelease* find(const std::string& version) const;
 };
 

@@ -1,0 +1,147 @@
+// `torchup plan` through the real binary (TORCHUP_BINARY): --json on every
+// profile agrees with the in-process plan, runs are identical, the text reads
+// verdict -> command -> reasons, and bad input gives one clear error.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "host/host.h"
+#include "plan_support.h"
+
+namespace torchup {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+Run run_binary(std::vector<std::string> args) {
+  args.insert(args.begin(), TORCHUP_BINARY);
+  auto runner = host::make_process_runner();
+  host::RunOptions options;
+  options.env["NO_COLOR"] = "1";
+  options.timeout = std::chrono::milliseconds(60000);
+  auto r = runner->run(args, options);
+  EXPECT_TRUE(r.started) << r.start_error;
+  return {r.exit_code, r.out, r.err};
+}
+
+std::vector<std::string> profile_names() {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(TORCHUP_TEST_DIR) + "/fixtures/profiles")) {
+    if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST(PlanCli, JsonOnEveryProfileMatchesThePlannerAndIsStable) {
+  auto names = profile_names();
+  ASSERT_GE(names.size(), 40u);
+  for (const auto& name : names) {
+    SCOPED_TRACE(name);
+    auto first = run_binary({"plan", "--profile", testing::profile_path(name), "--json"});
+    auto second = run_binary({"plan", "--profile", testing::profile_path(name), "--json"});
+    EXPECT_EQ(first.out, second.out) << "two runs differ";
+    auto j = nlohmann::json::parse(first.out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << first.out << first.err;
+    EXPECT_EQ(j["schema"], "torchup.plan/1");
+    for (const char* key : {"torch", "torchvision", "torchaudio", "platform", "package", "python", "index_url",
+                            "command", "argv", "reasons", "warnings", "alternatives"}) {
+      EXPECT_TRUE(j.contains(key)) << key;
+    }
+    auto expected = testing::plan_for(testing::load_profile(name));
+    ASSERT_TRUE(expected);
+    EXPECT_EQ(first.code, expected->fits ? 0 : 1);
+    EXPECT_EQ(j["fits"], expected->fits);
+    if (expected->fits) {
+      EXPECT_EQ(j["torch"], expected->torch);
+      EXPECT_EQ(j["platform"], expected->platform);
+      EXPECT_FALSE(j["command"].get<std::string>().empty());
+      EXPECT_FALSE(j["argv"].empty());
+    } else {
+      EXPECT_TRUE(j["command"].is_null());
+      EXPECT_FALSE(j["alternatives"].empty());
+    }
+    for (const auto& a : j["alternatives"]) EXPECT_FALSE(a["why_not"].get<std::string>().empty());
+  }
+}
+
+TEST(PlanCli, TextReadsVerdictThenCommandThenReasons) {
+  auto r = run_binary({"plan", "--profile", testing::profile_path("pascal-gtx1080-linux-580")});
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::istringstream in(r.out);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_GE(lines.size(), 6u);
+  EXPECT_EQ(lines[0], "torch 2.12.0 (cu126) for Python 3.11");
+  EXPECT_EQ(lines[1], "");
+  EXPECT_THAT(lines[2], HasSubstr("install torch torchvision --index-url https://download.pytorch.org/whl/cu126"));
+  EXPECT_THAT(r.out, HasSubstr("\nwhy\n"));
+  EXPECT_THAT(r.out, HasSubstr("built for sm_75..sm_120+PTX, this GPU is sm_61"));
+  EXPECT_LT(lines.size(), 30u) << "no walls of text";
+  EXPECT_EQ(r.out.find('\033'), std::string::npos);  // NO_COLOR
+}
+
+TEST(PlanCli, NothingFitsExitsOneWithAlternatives) {
+  auto r = run_binary({"plan", "--profile", testing::profile_path("nvidia-no-driver-linux")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("No PyTorch build fits this machine."));
+  EXPECT_THAT(r.out, HasSubstr("no NVIDIA driver found"));
+  EXPECT_THAT(r.out, HasSubstr("torchup plan --platform cpu"));
+}
+
+TEST(PlanCli, BadInputIsOneClearError) {
+  auto dir = std::filesystem::temp_directory_path() / "torchup-plan-cli-test";
+  std::filesystem::create_directories(dir);
+  auto bad = (dir / "bad.json").string();
+  {
+    std::ofstream f(bad);
+    f << R"({"schema": "torchup.machine/1", "gpus": [{"vendor": "nvidia", "pci_id": 7}]})";
+  }
+  struct Row { std::vector<std::string> args; int code; const char* needle; };
+  const Row rows[] = {
+      {{"plan", "--profile", bad}, 3, "gpus[0].pci_id"},
+      {{"plan", "--profile", (dir / "missing.json").string()}, 2, "cannot read profile"},
+      {{"plan", "--profile", bad, "--root", "/"}, 2, "cannot be combined"},
+      {{"plan", "--profile", testing::profile_path("cpu-linux"), "--platform", "gpu"}, 2, "--platform gpu"},
+      {{"plan", "--profile", testing::profile_path("cpu-linux"), "--torch", "9.9.9"}, 2, "torch 9.9.9 is not a release"},
+  };
+  for (const auto& row : rows) {
+    auto r = run_binary(row.args);
+    EXPECT_EQ(r.code, row.code) << row.needle << "\n" << r.err;
+    EXPECT_THAT(r.err, HasSubstr("torchup: error: ")) << row.needle;
+    EXPECT_THAT(r.err, HasSubstr(row.needle));
+    EXPECT_EQ(r.out, "");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PlanCli, EveryDetectFixtureThroughRoot) {
+  auto root = std::string(TORCHUP_TEST_DIR) + "/fixtures/machines";
+  std::vector<std::string> dirs;
+  if (!std::filesystem::is_directory(root)) return;  // detect's fixtures not in this checkout
+  for (const auto& e : std::filesystem::directory_iterator(root)) {
+    if (e.is_directory()) dirs.push_back(e.path().string());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  for (const auto& d : dirs) {
+    SCOPED_TRACE(d);
+    auto r = run_binary({"plan", "--root", d, "--json"});
+    EXPECT_TRUE(r.code == 0 || r.code == 1) << r.err;
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+    EXPECT_EQ(j["schema"], "torchup.plan/1");
+    auto again = run_binary({"plan", "--root", d, "--json"});
+    EXPECT_EQ(r.out, again.out);
+  }
+}
+
+}  // namespace
+}  // namespace torchup

@@ -1,0 +1,108 @@
+// The release / ROCm / platform-fact parsers: the embedded files parse and carry
+// the facts the plan relies on; malformed input is an error naming file and field.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "data/releases.h"
+#include "plan_support.h"
+
+namespace torchup {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(PlanData, EmbeddedReleasesHaveTheFactsThePlanUses) {
+  const auto& k = testing::knowledge();
+  const auto* r = k.releases.find("2.12.0");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->cuda_variants, (std::vector<std::string>{"cu126", "cu130", "cu132"}));
+  EXPECT_EQ(r->torchvision, "0.27.0");
+  EXPECT_FALSE(r->torchaudio);  // not verified for 2.12 (torch-releases.json torchaudio_note)
+  ASSERT_TRUE(r->arch_lists.at("cu130"));
+  EXPECT_TRUE(r->arch_lists.at("cu130")->back().ptx);
+  EXPECT_FALSE(k.releases.find("2.9.0")->arch_lists.at("cu130"));  // null = not verified
+  EXPECT_EQ(k.releases.find("1.10.1")->torchvision, "0.11.2");    // the newer of two pairings
+  EXPECT_TRUE(std::is_sorted(k.releases.releases.begin(), k.releases.releases.end(),
+                             [](const auto& a, const auto& b) { return a.parsed < b.parsed; }));
+  EXPECT_EQ(k.releases.nightly.cuda_variants, (std::vector<std::string>{"cu126", "cu130", "cu132"}));
+  EXPECT_EQ(k.releases.fallback_arch_lists.at("cu129").front().str(), "7.0");
+  EXPECT_EQ(k.published.latest_stable, "2.12.0");
+}
+
+TEST(PlanData, EmbeddedRocmAndFacts) {
+  const auto& k = testing::knowledge();
+  ASSERT_NE(k.rocm.targets("rocm7.2"), nullptr);
+  EXPECT_THAT(*k.rocm.targets("rocm7.2"), ::testing::Contains("gfx1151"));
+  EXPECT_THAT(*k.rocm.targets("rocm7.1"), ::testing::Not(::testing::Contains("gfx1151")));
+  EXPECT_EQ(k.rocm.targets("rocm5.7"), nullptr);  // not verified
+  // Every ROCm variant a release names is in the gfx table (null or not).
+  for (const auto& r : k.releases.releases) {
+    for (const auto& v : r.rocm_variants) EXPECT_TRUE(k.rocm.gfx.count(v)) << r.version << " " << v;
+  }
+  EXPECT_EQ(k.facts.macos_x86_64_last_torch.str(), "2.2.2");
+  EXPECT_EQ(k.facts.xpu_first_torch.str(), "2.5.0");
+  EXPECT_EQ(k.facts.glibc_for(*Version::parse("2.6.0"))->str(), "2.28");
+  EXPECT_EQ(k.facts.glibc_for(*Version::parse("2.5.1"))->str(), "2.17");
+}
+
+struct Bad {
+  const char* text;
+  const char* needle;
+};
+
+TEST(PlanData, MalformedReleasesNameTheField) {
+  const Bad rows[] = {
+      {"not json", "torch-releases.json: not valid JSON"},
+      {"[]", "expected an object"},
+      {R"({"versions": {}})", "versions: missing or empty"},
+      {R"({"versions": {"x.y": {}}})", "versions.x.y: not a version number"},
+      {R"({"versions": {"2.0.0": {"python": "3.10"}}})", "versions.2.0.0.python: expected a list"},
+      {R"({"versions": {"2.0.0": {"python": [3.10]}}})", "versions.2.0.0.python[0]: expected a string"},
+      {R"({"versions": {"2.0.0": {"cuda_variants": ["gpu"]}}})", "'gpu' is not a cuXYZ name"},
+      {R"({"versions": {"2.0.0": {"arch_lists": {"cu118": ["8.x"]}}}})", "versions.2.0.0.arch_lists.cu118[0]"},
+      {R"({"versions": {"2.0.0": {"torchvision": 5}}})", "versions.2.0.0.torchvision"},
+  };
+  for (const auto& b : rows) {
+    auto r = data::parse_torch_releases(b.text);
+    ASSERT_FALSE(r) << b.text;
+    EXPECT_EQ(r.error().kind, ErrorKind::kParse);
+    EXPECT_THAT(r.error().message, HasSubstr(b.needle)) << b.text;
+  }
+}
+
+TEST(PlanData, MalformedRocmAndFactsNameTheField) {
+  const Bad rocm[] = {
+      {"{}", "rocm-gfx.json: rocm: missing"},
+      {R"({"rocm": {"cuda12": {"gfx": []}}})", "rocm.cuda12"},
+      {R"({"rocm": {"rocm7.2": {"gfx": ["sm_90"]}}})", "'sm_90' is not a gfx name"},
+      {R"({"rocm": {"rocm7.2": {"gfx": "gfx1100"}}})", "rocm.rocm7.2.gfx"},
+  };
+  for (const auto& b : rocm) {
+    auto r = data::parse_rocm_gfx(b.text);
+    ASSERT_FALSE(r) << b.text;
+    EXPECT_THAT(r.error().message, HasSubstr(b.needle)) << b.text;
+  }
+  const Bad facts[] = {
+      {"{}", "platform-facts.json: facts: missing"},
+      {R"({"facts": {}})", "facts.python_bits: missing"},
+      {R"({"facts": {"python_bits": {"value": "64", "source": "x"}}})", "facts.python_bits.value"},
+      {R"({"facts": {"python_bits": {"value": 64}}})", "facts.python_bits: has no 'source'"},
+  };
+  for (const auto& b : facts) {
+    auto r = data::parse_platform_facts(b.text);
+    ASSERT_FALSE(r) << b.text;
+    EXPECT_THAT(r.error().message, HasSubstr(b.needle)) << b.text;
+  }
+}
+
+TEST(PlanData, CudaArchParsing) {
+  EXPECT_EQ(data::parse_cuda_arch("12.0+PTX")->str(), "12.0+PTX");
+  EXPECT_FALSE(data::parse_cuda_arch("8"));
+  EXPECT_FALSE(data::parse_cuda_arch("sm_86"));
+  EXPECT_FALSE(data::parse_cuda_arch("8.6+ptx"));
+}
+
+}  // namespace
+}  // namespace torchup
