@@ -149,7 +149,9 @@ std::vector<Check> gpu_checks(const ProbeTorch& torch) {
 std::string build_kind(const ProbeTorch& torch) {
   if (torch.cuda) return "CUDA " + *torch.cuda;
   if (torch.hip) {
-    auto v = DottedVersion::parse(*torch.hip);
+    // torch.version.hip looks like "6.2.41133-dd7f95766": keep the dotted numeric prefix.
+    std::string numeric = torch.hip->substr(0, torch.hip->find_first_not_of("0123456789."));
+    auto v = DottedVersion::parse(numeric);
     return "ROCm " + (v ? v->truncated(2).str() : *torch.hip);
   }
   if (torch.xpu_available) return "XPU";

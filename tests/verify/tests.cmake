@@ -1,2 +1,6 @@
 target_sources(torchup_tests PRIVATE
+  verify/probe_parse_test.cpp
+  verify/checks_test.cpp
+  verify/run_probe_test.cpp
+  verify/verify_cli_test.cpp
 )
