@@ -137,8 +137,6 @@ std::vector<std::size_t> preference_order(const std::vector<Scored>& scored) {
   return full;
 }
 
-std::string label_of(const Scored& s) { return s.release->torch + " " + s.variant.name; }
-
 }  // namespace
 
 Status check_preferences(const Preferences& p) {
@@ -244,7 +242,7 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
     if (prefs.platform == "cpu" && (!m.nvidia.empty() || !m.amd.empty() || !m.intel_xpu.empty())) {
       plan.warnings.push_back("CPU build requested (--platform cpu): the GPU will not be used");
     }
-    chosen_cmd->source.empty() ? void() : plan.reasons.push_back("command: " + chosen_cmd->source);
+    if (!chosen_cmd->source.empty()) plan.reasons.push_back("command from " + chosen_cmd->source);
     // Equivalent commands for the other package managers, where they exist.
     for (const char* pkg : {"pip", "uv", "conda"}) {
       if (prefs.package == pkg) continue;
@@ -255,8 +253,13 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
     plan.fits = false;
     plan.reasons.push_back(fmt::format("no {} build of torch fits this machine", accel_word));
     if (!releases.empty() && !evaluated.front().empty()) {
-      const auto& top = evaluated.front();
-      for (const auto& s : top) plan.reasons.push_back(label_of(s) + ": " + s.verdict.why_not);
+      // The distinct causes for the newest release; the per-variant list is in alternatives.
+      for (const auto& s : evaluated.front()) {
+        std::string cause = "torch " + s.release->torch + ": " + s.verdict.why_not;
+        if (std::find(plan.reasons.begin(), plan.reasons.end(), cause) == plan.reasons.end()) {
+          plan.reasons.push_back(cause);
+        }
+      }
     }
   }
 
@@ -305,12 +308,20 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
       bool better = !chosen || !chosen_is_top || (chosen->variant.cuda && *s.variant.cuda > *chosen->variant.cuda) ||
                     (!chosen->verdict.full_cuda && &s == chosen);
       bool driver_only = s.verdict.failure == Failure::kDriver || (s.verdict.fits && !s.verdict.full_cuda);
-      if (!better || !driver_only || !m.driver) continue;
+      if (!better || !driver_only) continue;
       auto need = k.cuda.min_driver_for_cuda(*s.variant.cuda, m.driver_os);
       if (!need) need = k.cuda.minor_compat_floor(s.variant.cuda->major(), m.driver_os);
       if (!need) continue;
-      plan.unlocks.push_back(fmt::format("driver >= {} gives torch {} with {}", data::driver_version_str(*need),
-                                         s.release->torch, s.variant.label()));
+      if (!m.driver) {
+        plan.unlocks.push_back(fmt::format("an NVIDIA driver >= {} gives torch {} with {}",
+                                           data::driver_version_str(*need), s.release->torch, s.variant.label()));
+      } else if (&s == chosen) {
+        plan.unlocks.push_back(fmt::format("driver >= {} runs {} fully (no minor-version compatibility)",
+                                           data::driver_version_str(*need), s.variant.label()));
+      } else {
+        plan.unlocks.push_back(fmt::format("driver >= {} gives torch {} with {}", data::driver_version_str(*need),
+                                           s.release->torch, s.variant.label()));
+      }
     }
     bool python_blocked = !top.empty() && std::all_of(top.begin(), top.end(), [](const Scored& s) {
       return s.verdict.failure == Failure::kPython;

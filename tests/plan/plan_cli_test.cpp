@@ -95,6 +95,7 @@ TEST(PlanCli, NothingFitsExitsOneWithAlternatives) {
   EXPECT_THAT(r.out, HasSubstr("No PyTorch build fits this machine."));
   EXPECT_THAT(r.out, HasSubstr("no NVIDIA driver found"));
   EXPECT_THAT(r.out, HasSubstr("torchup plan --platform cpu"));
+  EXPECT_THAT(r.out, HasSubstr("an NVIDIA driver >= 580.65.06 gives torch 2.12.0 with CUDA 13.0"));
 }
 
 TEST(PlanCli, BadInputIsOneClearError) {

@@ -108,7 +108,7 @@ TEST(PlanRules, MinorVersionCompatibilityWarns) {
   auto p = plan_for(load_profile("hopper-h100-linux-550-minorcompat"));
   ASSERT_TRUE(p && p->fits);
   EXPECT_THAT(p->warnings, ::testing::Contains(HasSubstr("minor-version compatibility")));
-  EXPECT_THAT(p->unlocks, ::testing::Contains(HasSubstr("driver >= 560.28.03 gives torch 2.12.0 with CUDA 12.6")));
+  EXPECT_THAT(p->unlocks, ::testing::Contains(HasSubstr("driver >= 560.28.03 runs CUDA 12.6 fully")));
   EXPECT_THAT(p->unlocks, ::testing::Contains(HasSubstr("driver >= 580.65.06 gives torch 2.12.0 with CUDA 13.0")));
 }
 
