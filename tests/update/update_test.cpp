@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "data/embedded.h"
+#include "data/published.h"
+#include "data/store.h"
 #include "host/scripted.h"
 #include "support/temp_dir.h"
 
@@ -216,6 +218,24 @@ TEST(UpdateUnit, WritesDataAndMetaThroughAnyHttpClient) {
   EXPECT_FALSE(update_published_versions(http, options));
 
   EXPECT_EQ(utc_iso8601(std::chrono::system_clock::time_point{}), "1970-01-01T00:00:00Z");
+}
+
+TEST(UpdateUnit, CorruptedCacheFallsBackToEmbeddedWithWarning) {
+  TempDir cache;
+  cache.write("published_versions.json", R"({"latest_stable": "2.12.0", "versions": {"2.12)");
+  cache.write("published_versions.json.meta.json",
+              R"({"fetched_at": "2099-01-01T00:00:00Z", "url": "https://example.test/pv.json"})");
+  auto fs = host::make_rooted_fs("/");
+  DataStore store(*fs, StoreOptions{std::nullopt, cache.str()});
+  auto pv = store.load<PublishedVersions>(kPublishedVersionsName, [](const std::string& text) {
+    return parse_published_versions(text);
+  });
+  ASSERT_TRUE(pv);
+  EXPECT_EQ(pv->latest_stable, "2.12.0");
+  EXPECT_EQ(store.origins().at(kPublishedVersionsName), "embedded");
+  ASSERT_EQ(store.warnings().size(), 1u);
+  EXPECT_NE(store.warnings()[0].find(cache.str() + "/published_versions.json"), std::string::npos)
+      << store.warnings()[0];
 }
 
 }  // namespace
