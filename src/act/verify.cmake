@@ -8,4 +8,5 @@ target_sources(torchup_core PRIVATE
   src/act/verify.cpp               # verify_python, JSON
   src/act/verify_libtorch.cpp      # --libtorch
   src/act/verify_text.cpp          # text rendering
+  src/act/doctor.cpp               # doctor: findings from the probe + catalogue
 )

@@ -1,9 +1,67 @@
-// Placeholder until the doctor command lands; registers nothing.
+// `torchup doctor [--python PATH] [--json] [--timeout SECONDS]`
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
+#include <memory>
+
+#include "act/doctor.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 
 namespace torchup::cli {
-void add_doctor_command(CLI::App&, Context&) {}
+
+namespace {
+
+struct DoctorArgs {
+  std::string python;
+  bool json = false;
+  int timeout_s = 180;
+};
+
+int run_doctor(Context& ctx, const DoctorArgs& args) {
+  act::VerifyOptions options;
+  if (!args.python.empty()) options.python = args.python;
+  options.timeout = std::chrono::seconds(args.timeout_s);
+  auto report = act::run_doctor(ctx.live_host(), ctx.store(), options);
+  if (!report) return ctx.fail(report.error());
+  if (args.json) {
+    ctx.out << act::to_json(*report).dump(2) << "\n";
+  } else {
+    const Style s = ctx.style;
+    act::TextStyle style{[s](std::string_view t) { return s.green(t); },
+                         [s](std::string_view t) { return s.red(t); },
+                         [s](std::string_view t) { return s.yellow(t); },
+                         [s](std::string_view t) { return s.dim(t); },
+                         [s](std::string_view t) { return s.bold(t); }};
+    act::render_doctor(ctx.out, *report, style);
+  }
+  return report->ok() ? 0 : 1;
+}
+
+}  // namespace
+
+void add_doctor_command(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<DoctorArgs>();
+  auto* cmd = app.add_subcommand(
+      "doctor",
+      "Explain a broken PyTorch install: runs verify's probe in the interpreter, then\n"
+      "matches what it saw against known failures (CPU build on a GPU machine, GPU arch\n"
+      "missing from the build, driver too old, torchvision/torchaudio mismatch, several\n"
+      "torch installs shadowing each other, and the install-failure catalogue's import\n"
+      "and runtime errors) and prints each finding with its fix.");
+  cmd->footer(
+      "Examples:\n"
+      "  torchup doctor\n"
+      "  torchup doctor --python ~/venv/bin/python --json\n"
+      "Exit codes: 0 no problems found, 1 findings, 2 interpreter not found, 3 environment failure.");
+  cmd->add_option("--python", args->python,
+                  "interpreter to examine (default: $VIRTUAL_ENV, $CONDA_PREFIX, python3 on PATH)")
+      ->type_name("PATH");
+  cmd->add_flag("--json", args->json, "print the findings as JSON (schema torchup.doctor/1)");
+  cmd->add_option("--timeout", args->timeout_s, "seconds the Python probe may take (default 180)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1, 3600));
+  cmd->callback([&ctx, args]() { ctx.exit_code = run_doctor(ctx, *args); });
+}
+
 }  // namespace torchup::cli

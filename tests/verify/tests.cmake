@@ -3,4 +3,5 @@ target_sources(torchup_tests PRIVATE
   verify/checks_test.cpp
   verify/run_probe_test.cpp
   verify/verify_cli_test.cpp
+  verify/doctor_test.cpp
 )

@@ -1,0 +1,198 @@
+// Doctor's rules: verify's failed checks and probe facts -> findings, then the
+// catalogue over the probe's text for anything the rules do not know.
+#include "act/doctor.h"
+
+#include "act/verify_checks_internal.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "util/strings.h"
+
+namespace torchup::act {
+
+namespace {
+
+const Check* find_check(const VerifyReport& report, std::string_view id_prefix, bool failed) {
+  for (const auto& c : report.checks) {
+    if (str::starts_with(c.id, id_prefix) && (!failed || c.status == CheckStatus::kFail)) return &c;
+  }
+  return nullptr;
+}
+
+// A finding with the catalogue's cause/fix/sources when it has the id.
+Finding finding(const data::FailureCatalogue* catalogue, std::string id, std::string title,
+                std::string evidence, std::string fix) {
+  Finding f{std::move(id), std::move(title), std::move(evidence), {}, std::move(fix), {}};
+  if (const data::FailureKind* kind = catalogue ? catalogue->find(f.id) : nullptr) {
+    f.cause = kind->cause;
+    if (f.fix.empty()) f.fix = kind->fix;
+    f.sources = kind->sources;
+  }
+  return f;
+}
+
+// Everything the probe printed that a catalogue pattern could match.
+std::string probe_text(const VerifyReport& report) {
+  std::string text = report.run.problem + "\n" + report.run.stderr_tail + "\n" +
+                     report.run.stdout_tail + "\n";
+  if (!report.run.output) return text;
+  const auto& o = *report.run.output;
+  if (o.import_error) text += o.import_error->message + "\n" + o.import_error->traceback + "\n";
+  for (const auto& w : o.warnings) text += w + "\n";
+  for (const auto* p : {&o.torchvision, &o.torchaudio}) {
+    if (p->error) text += *p->error + "\n";
+  }
+  if (o.torch) {
+    if (o.torch->cuda_error) text += *o.torch->cuda_error + "\n";
+    if (o.torch->rand_error) text += *o.torch->rand_error + "\n";
+    for (const auto& g : o.torch->gpus) {
+      if (g.error) text += *g.error + "\n";
+    }
+  }
+  return text;
+}
+
+void rule_findings(const VerifyReport& report, const data::FailureCatalogue* cat,
+                   std::vector<Finding>& out) {
+  const ProbeRun& run = report.run;
+  if (run.outcome != ProbeOutcome::kOk || !run.output) {
+    if (run.outcome == ProbeOutcome::kCrashed && run.signal == 4) {
+      out.push_back(finding(cat, "illegal-instruction-old-cpu",
+                            "torch uses CPU instructions this processor lacks", run.problem, ""));
+    } else {
+      out.push_back(finding(cat, "probe-failed", "the Python probe did not complete", run.problem,
+                            run.outcome == ProbeOutcome::kTimedOut
+                                ? "retry with a longer --timeout; a hang in `import torch` often "
+                                  "means a network file system or a stuck GPU driver"
+                                : "check that --python names a working interpreter"));
+    }
+    return;
+  }
+  const ProbeOutput& probe = *run.output;
+  if (probe.import_error && probe.import_error->type == "ModuleNotFoundError" &&
+      str::contains(probe.import_error->message, "'torch'")) {
+    out.push_back(finding(cat, "wrong-interpreter", "torch is not installed in " + report.python,
+                          probe.import_error->message,
+                          "install torch for this interpreter (`torchup install`), or run "
+                          "`torchup doctor --python PATH` for the interpreter that has it"));
+  }
+  if (probe.torch_locations.size() > 1 || probe.torch_dists.size() > 1) {
+    std::vector<std::string> all = probe.torch_locations;
+    all.insert(all.end(), probe.torch_dists.begin(), probe.torch_dists.end());
+    out.push_back(finding(cat, "multiple-torch-installs",
+                          "several torch installs are visible to this interpreter",
+                          "first on sys.path wins: " + str::join(all, ", "),
+                          "keep one: `python -m pip uninstall torch` until `import torch` fails, "
+                          "then reinstall the build you want"));
+  }
+  if (!probe.torch) return;
+  const ProbeTorch& torch = *probe.torch;
+  if (!torch.cuda && !torch.hip && report.machine.nvidia > 0) {
+    out.push_back(finding(cat, "cpu-build-on-gpu-host",
+                          "a CPU-only torch is installed on a machine with an NVIDIA GPU",
+                          "torch " + torch.version + " has no CUDA; " +
+                              std::to_string(report.machine.nvidia) + " NVIDIA GPU(s) on the PCI bus",
+                          "reinstall a CUDA build: `torchup plan` prints the command"));
+  }
+  if (auto old = driver_too_old(torch)) {
+    out.push_back(finding(cat, "driver-too-old-for-wheel",
+                          "the NVIDIA driver is too old for this torch build", *old, ""));
+  } else if (const Check* c = find_check(report, "cuda_available", true);
+             c && (torch.cuda || torch.hip)) {
+    out.push_back(finding(cat, "cuda-unavailable", "the GPU build cannot reach the GPU", c->reason,
+                          "check the driver (`nvidia-smi`), container GPU access and "
+                          "CUDA_VISIBLE_DEVICES"));
+  }
+  for (const auto& c : report.checks) {
+    if (c.status != CheckStatus::kFail) continue;
+    if (str::starts_with(c.id, "arch[")) {
+      out.push_back(finding(cat, "gpu-arch-not-in-arch-list",
+                            "torch has no code for this GPU's architecture", c.reason, c.fix));
+    } else if (c.id == "torchvision") {
+      out.push_back(finding(cat, "torchvision-torch-mismatch",
+                            "torchvision does not match torch", c.reason, c.fix));
+    } else if (c.id == "torchaudio") {
+      out.push_back(finding(cat, "torchaudio-abi-mismatch", "torchaudio does not match torch",
+                            c.reason, c.fix));
+    } else if (str::starts_with(c.id, "matmul[")) {
+      out.push_back(finding(cat, "gpu-compute-failed", "a computation on the GPU failed", c.reason,
+                            c.fix));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue) {
+  std::vector<Finding> findings;
+  rule_findings(report, catalogue, findings);
+  if (!catalogue) return findings;
+  // Installer-only entries (pip download errors...) cannot explain a probe's output.
+  for (const auto& match : data::classify_output(*catalogue, probe_text(report),
+                                                 {"import", "runtime"})) {
+    bool known = false;
+    for (const auto& f : findings) known = known || f.id == match.kind->id;
+    if (known) continue;
+    Finding f{match.kind->id, match.kind->cause, "output: " + str::sanitize(match.matched_text, 200),
+              match.kind->cause, match.kind->fix, match.kind->sources};
+    auto dot = f.title.find(". ");
+    if (dot != std::string::npos) f.title.resize(dot);
+    findings.push_back(std::move(f));
+  }
+  return findings;
+}
+
+Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
+                                  const VerifyOptions& options) {
+  auto verify = verify_python(host, store, options);
+  if (!verify) return verify.error();
+  DoctorReport report;
+  report.verify = std::move(verify.value());
+  auto catalogue = store.load<data::FailureCatalogue>("install-failures.json",
+                                                      data::parse_failure_catalogue);
+  if (!catalogue) {
+    report.verify.notes.push_back("failure catalogue not used: " + catalogue.error().message);
+  }
+  report.findings = diagnose(report.verify, catalogue ? &*catalogue : nullptr);
+  return report;
+}
+
+nlohmann::json to_json(const DoctorReport& report) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : report.findings) {
+    findings.push_back({{"id", f.id},
+                        {"title", f.title},
+                        {"evidence", f.evidence},
+                        {"cause", f.cause},
+                        {"fix", f.fix},
+                        {"sources", f.sources}});
+  }
+  return {{"schema", "torchup.doctor/1"},
+          {"ok", report.ok()},
+          {"findings", findings},
+          {"verify", to_json(report.verify)}};
+}
+
+void render_doctor(std::ostream& out, const DoctorReport& report, const TextStyle& style) {
+  out << style.bold("torchup doctor") << "  " << report.verify.python << "\n\n";
+  render_checks(out, report.verify.checks, style);
+  for (const auto& note : report.verify.notes) out << "  " << style.dim("note: " + note) << "\n";
+  out << "\n";
+  if (report.findings.empty()) {
+    out << style.green("No problems found.") << "\n";
+    return;
+  }
+  out << style.red(fmt::format("{} finding(s):", report.findings.size())) << "\n";
+  for (const auto& f : report.findings) {
+    out << "\n  " << style.bold(f.title) << "  " << style.dim("[" + f.id + "]") << "\n";
+    if (!f.evidence.empty()) out << "    seen:  " << f.evidence << "\n";
+    if (!f.cause.empty() && f.cause != f.title) out << "    why:   " << f.cause << "\n";
+    if (!f.fix.empty()) out << "    fix:   " << f.fix << "\n";
+    if (!f.sources.empty()) out << "    " << style.dim("source: " + str::join(f.sources, ", ")) << "\n";
+  }
+}
+
+}  // namespace torchup::act

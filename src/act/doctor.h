@@ -1,0 +1,51 @@
+// `torchup doctor`: explain a broken existing install. Runs the same probe as
+// verify, then turns its symptoms into findings, each with evidence and a fix:
+//   - machine facts judged by torchup itself: CPU build on an NVIDIA machine,
+//     GPU arch not in torch's arch list, driver too old for the build's CUDA,
+//     torch/torchvision/torchaudio mismatch, several torch installs shadowing
+//     each other, torch missing from this interpreter, a crashing probe;
+//   - the install-failure catalogue (data/install-failures.json, loaded and
+//     matched by data::classify_output) over everything the probe printed:
+//     import errors, tracebacks, warnings, CUDA errors, the crash output.
+// A finding uses the catalogue's id when the catalogue knows that failure, so
+// its cause, fix and sources come with it.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "act/verify.h"
+#include "act/verify_text.h"
+#include "data/failures.h"
+
+namespace torchup::act {
+
+struct Finding {
+  std::string id;        // catalogue id ("cpu-build-on-gpu-host") or torchup's own
+  std::string title;     // one line for people
+  std::string evidence;  // what was seen (a check's reason, the matched output)
+  std::string cause;     // why it happens (from the catalogue when known)
+  std::string fix;       // what to do
+  std::vector<std::string> sources;
+};
+
+struct DoctorReport {
+  VerifyReport verify;
+  std::vector<Finding> findings;
+  bool ok() const { return findings.empty(); }
+};
+
+// Pure: findings for a verify report; `catalogue` may be null (then only
+// torchup's own rules run).
+std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue);
+
+Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
+                                  const VerifyOptions& options);
+
+nlohmann::json to_json(const DoctorReport& report);
+void render_doctor(std::ostream& out, const DoctorReport& report, const TextStyle& style);
+
+}  // namespace torchup::act
