@@ -1,1 +1,145 @@
-// Implemented by its work item; see src/data/failures.h.
+// install-failures.json loader and output classifier (see failures.h).
+#include "data/failures.h"
+
+#include <nlohmann/json.hpp>
+
+namespace torchup::data {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kFile = "install-failures.json";
+constexpr std::size_t kMaxScanned = 1u << 20;
+
+Error field_error(std::size_t index, const std::string& id, const std::string& field, const std::string& problem) {
+  std::string who = "entry " + std::to_string(index) + (id.empty() ? "" : " (" + id + ")");
+  return make_error(ErrorKind::kParse, std::string(kFile) + ": " + who + ": field '" + field + "' " + problem);
+}
+
+Expected<std::string> string_field(const json& entry, std::size_t index, const std::string& id,
+                                   const char* field, bool required) {
+  auto it = entry.find(field);
+  if (it == entry.end() || it->is_null()) {
+    if (required) return field_error(index, id, field, "is missing");
+    return std::string();
+  }
+  if (!it->is_string()) return field_error(index, id, field, "must be a string");
+  return it->get<std::string>();
+}
+
+Expected<std::vector<std::string>> string_list(const json& entry, std::size_t index, const std::string& id,
+                                               const char* field, bool non_empty) {
+  std::vector<std::string> out;
+  auto it = entry.find(field);
+  if (it == entry.end() || it->is_null()) {
+    if (non_empty) return field_error(index, id, field, "is missing");
+    return out;
+  }
+  if (!it->is_array()) return field_error(index, id, field, "must be an array of strings");
+  for (const auto& item : *it) {
+    if (!item.is_string()) return field_error(index, id, field, "must contain only strings");
+    out.push_back(item.get<std::string>());
+  }
+  if (non_empty && out.empty()) return field_error(index, id, field, "must not be empty");
+  return out;
+}
+
+Expected<FailureKind> parse_entry(const json& entry, std::size_t index) {
+  if (!entry.is_object()) return field_error(index, "", "(entry)", "must be an object");
+  FailureKind kind;
+  auto id = string_field(entry, index, "", "id", true);
+  if (!id) return id.error();
+  if (id->empty()) return field_error(index, "", "id", "must not be empty");
+  kind.id = *id;
+  auto stage = string_field(entry, index, kind.id, "stage", true);
+  if (!stage) return stage.error();
+  kind.stage = *stage;
+  auto cause = string_field(entry, index, kind.id, "cause", true);
+  if (!cause) return cause.error();
+  kind.cause = *cause;
+  auto fix = string_field(entry, index, kind.id, "fix", true);
+  if (!fix) return fix.error();
+  kind.fix = *fix;
+  auto detection = string_field(entry, index, kind.id, "detection", false);
+  if (!detection) return detection.error();
+  kind.detection = *detection;
+  auto patterns = string_list(entry, index, kind.id, "symptom_patterns", true);
+  if (!patterns) return patterns.error();
+  kind.symptom_patterns = *patterns;
+  auto platforms = string_list(entry, index, kind.id, "platforms", false);
+  if (!platforms) return platforms.error();
+  kind.platforms = *platforms;
+  auto sources = string_list(entry, index, kind.id, "sources", false);
+  if (!sources) return sources.error();
+  kind.sources = *sources;
+  for (const auto& pattern : kind.symptom_patterns) {
+    try {
+      kind.compiled.push_back(std::make_shared<const std::regex>(pattern, std::regex::ECMAScript));
+    } catch (const std::regex_error& e) {
+      return field_error(index, kind.id, "symptom_patterns",
+                         "has a pattern that is not a valid regular expression: " + pattern);
+    }
+  }
+  return kind;
+}
+
+}  // namespace
+
+bool FailureKind::in_stage(const std::string& wanted) const {
+  std::size_t start = 0;
+  while (start <= stage.size()) {
+    std::size_t slash = stage.find('/', start);
+    std::string part = stage.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part == wanted) return true;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return false;
+}
+
+const FailureKind* FailureCatalogue::find(const std::string& id) const {
+  for (const auto& kind : kinds) {
+    if (kind.id == id) return &kind;
+  }
+  return nullptr;
+}
+
+Expected<FailureCatalogue> parse_failure_catalogue(const std::string& text) {
+  json root = json::parse(text, nullptr, false);
+  if (root.is_discarded()) return make_error(ErrorKind::kParse, std::string(kFile) + ": not valid JSON");
+  if (!root.is_array()) return make_error(ErrorKind::kParse, std::string(kFile) + ": top level must be an array of entries");
+  FailureCatalogue catalogue;
+  for (std::size_t i = 0; i < root.size(); ++i) {
+    auto kind = parse_entry(root[i], i);
+    if (!kind) return kind.error();
+    if (catalogue.find(kind->id) != nullptr) return field_error(i, kind->id, "id", "is a duplicate");
+    catalogue.kinds.push_back(std::move(*kind));
+  }
+  if (catalogue.kinds.empty()) return make_error(ErrorKind::kParse, std::string(kFile) + ": has no entries");
+  return catalogue;
+}
+
+std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue, const std::string& output,
+                                          const std::vector<std::string>& stages) {
+  std::string_view scanned(output);
+  if (scanned.size() > kMaxScanned) scanned = scanned.substr(scanned.size() - kMaxScanned);
+  std::vector<FailureMatch> matches;
+  for (const auto& kind : catalogue.kinds) {
+    if (!stages.empty()) {
+      bool wanted = false;
+      for (const auto& stage : stages) wanted = wanted || kind.in_stage(stage);
+      if (!wanted) continue;
+    }
+    for (std::size_t p = 0; p < kind.compiled.size(); ++p) {
+      std::match_results<std::string_view::const_iterator> found;
+      if (std::regex_search(scanned.begin(), scanned.end(), found, *kind.compiled[p])) {
+        std::string text = found.str();
+        if (text.size() > 200) text.resize(200);
+        matches.push_back(FailureMatch{&kind, kind.symptom_patterns[p], text});
+        break;
+      }
+    }
+  }
+  return matches;
+}
+
+}  // namespace torchup::data

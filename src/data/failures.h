@@ -1,0 +1,69 @@
+// The install-failure catalogue (data/install-failures.json) as typed values,
+// and a classifier that matches an installer's or a Python process's output
+// against it. Used by `install` (to pick a remedy: retry with --no-cache-dir,
+// make a venv, next mirror...) and by `verify`/`doctor` (to explain a broken
+// environment). The catalogue itself cites its sources per entry ("sources").
+//
+// Usage:
+//   auto catalogue = store.load<data::FailureCatalogue>("install-failures.json",
+//                                                       data::parse_failure_catalogue);
+//   auto matches = data::classify_output(*catalogue, pip_output);       // all hits
+//   auto best = data::classify_output(*catalogue, out, {"install"});  // only install stage
+//
+// Patterns are ECMAScript regular expressions (std::regex), compiled once at
+// parse time; a pattern that does not compile is a parse error naming the entry.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "util/expected.h"
+
+namespace torchup::data {
+
+// One catalogue entry ("pip-memoryerror", "pep668-externally-managed", ...).
+struct FailureKind {
+  std::string id;                           // stable id, used by code to pick a remedy
+  std::string stage;                        // "install", "import", "runtime", "import/runtime", ...
+  std::vector<std::string> platforms;       // "linux", "windows", "all", ...
+  std::vector<std::string> symptom_patterns;  // regex source text, as in the file
+  std::string cause;                        // why it happens (for the user)
+  std::string detection;                    // how to confirm it
+  std::string fix;                          // what to do (for the user)
+  std::vector<std::string> sources;         // where the knowledge comes from
+  // Compiled symptom_patterns (same order). Shared so FailureKind stays copyable.
+  std::vector<std::shared_ptr<const std::regex>> compiled;
+
+  // True when `stage` contains `wanted` ("import/runtime" has "runtime").
+  bool in_stage(const std::string& wanted) const;
+};
+
+struct FailureCatalogue {
+  std::vector<FailureKind> kinds;  // file order
+  const FailureKind* find(const std::string& id) const;  // nullptr when absent
+};
+
+// One hit: which entry, which pattern, and the output line that matched.
+struct FailureMatch {
+  const FailureKind* kind = nullptr;  // points into the catalogue passed to classify_output
+  std::string pattern;                // the pattern that matched
+  std::string matched_text;           // the matched text (trimmed to 200 bytes)
+};
+
+// Parses install-failures.json: a JSON array of entries with string fields id,
+// stage, cause, fix (required), detection (optional) and string arrays
+// symptom_patterns (non-empty), platforms, sources. Errors name the file, the
+// entry (by index and id) and the field.
+Expected<FailureCatalogue> parse_failure_catalogue(const std::string& text);
+
+// Every entry with at least one pattern matching somewhere in `output`, first
+// match per entry, in catalogue order. `stages` non-empty: only entries whose
+// stage contains one of them. Output beyond the last 1 MiB is ignored (the
+// interesting lines of an installer's failure are at the end).
+std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue, const std::string& output,
+                                          const std::vector<std::string>& stages = {});
+
+}  // namespace torchup::data

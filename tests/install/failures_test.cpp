@@ -1,0 +1,130 @@
+// The install-failure catalogue: parsing (real file and bad data) and the
+// classifier against captured real installer output (tests/install/outputs/).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "data/failures.h"
+#include "data/store.h"
+#include "host/host.h"
+
+namespace torchup::data {
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+FailureCatalogue embedded_catalogue() {
+  auto fs = host::make_rooted_fs("/");
+  DataStore store(*fs, StoreOptions{});
+  auto catalogue = store.load<FailureCatalogue>("install-failures.json", parse_failure_catalogue);
+  EXPECT_TRUE(catalogue.has_value()) << (catalogue ? "" : catalogue.error().message);
+  return catalogue ? *catalogue : FailureCatalogue{};
+}
+
+std::vector<std::string> ids_of(const std::vector<FailureMatch>& matches) {
+  std::vector<std::string> ids;
+  for (const auto& match : matches) ids.push_back(match.kind->id);
+  return ids;
+}
+
+TEST(InstallFailureCatalogue, EmbeddedCopyParsesEveryEntry) {
+  auto catalogue = embedded_catalogue();
+  EXPECT_GE(catalogue.kinds.size(), 40u);
+  for (const char* id : {"pip-memoryerror", "pep668-externally-managed", "no-wheel-for-python-version",
+                         "network-timeout", "hash-mismatch-truncated-download", "disk-space", "ssl-proxy"}) {
+    const FailureKind* kind = catalogue.find(id);
+    ASSERT_NE(kind, nullptr) << id;
+    EXPECT_TRUE(kind->in_stage("install")) << id;
+    EXPECT_FALSE(kind->fix.empty()) << id;
+    EXPECT_EQ(kind->compiled.size(), kind->symptom_patterns.size());
+  }
+  EXPECT_EQ(catalogue.find("no-such-id"), nullptr);
+}
+
+struct CapturedCase {
+  const char* file;
+  const char* expected_id;
+};
+
+class CapturedOutput : public ::testing::TestWithParam<CapturedCase> {};
+
+TEST_P(CapturedOutput, ClassifiesRealInstallerOutput) {
+  auto catalogue = embedded_catalogue();
+  std::string text = read_text(std::string(TORCHUP_TEST_DIR) + "/install/outputs/" + GetParam().file);
+  ASSERT_FALSE(text.empty()) << GetParam().file;
+  auto ids = ids_of(classify_output(catalogue, text, {"install"}));
+  EXPECT_NE(std::find(ids.begin(), ids.end(), GetParam().expected_id), ids.end())
+      << GetParam().file << " not classified as " << GetParam().expected_id;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    InstallFailureCatalogue, CapturedOutput,
+    ::testing::Values(CapturedCase{"pip-no-matching-distribution.txt", "no-wheel-for-python-version"},
+                      CapturedCase{"pip-hash-mismatch.txt", "hash-mismatch-truncated-download"},
+                      CapturedCase{"pip-connection-dropped.txt", "network-timeout"},
+                      CapturedCase{"pip-read-timeout.txt", "network-timeout"},
+                      CapturedCase{"pip-externally-managed.txt", "pep668-externally-managed"},
+                      CapturedCase{"pip-memoryerror.txt", "pip-memoryerror"}));
+
+TEST(InstallFailureCatalogue, CleanInstallOutputMatchesNothingFatal) {
+  auto catalogue = embedded_catalogue();
+  std::string ok =
+      "Looking in indexes: http://127.0.0.1:1/simple\nCollecting torch\n"
+      "Installing collected packages: torch\nSuccessfully installed torch-2.12.0\n";
+  auto ids = ids_of(classify_output(catalogue, ok, {"install"}));
+  for (const char* bad : {"pip-memoryerror", "network-timeout", "hash-mismatch-truncated-download",
+                          "no-wheel-for-python-version", "pep668-externally-managed"}) {
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), bad), ids.end()) << bad;
+  }
+}
+
+TEST(InstallFailureCatalogue, StageFilterKeepsOnlyThatStage) {
+  auto catalogue = embedded_catalogue();
+  std::string text = "RuntimeError: CUDA unknown error\nMemoryError\n";
+  auto runtime = ids_of(classify_output(catalogue, text, {"runtime"}));
+  EXPECT_NE(std::find(runtime.begin(), runtime.end(), "cuda-unknown-error-after-suspend"), runtime.end());
+  EXPECT_EQ(std::find(runtime.begin(), runtime.end(), "pip-memoryerror"), runtime.end());
+  auto all = ids_of(classify_output(catalogue, text));
+  EXPECT_NE(std::find(all.begin(), all.end(), "pip-memoryerror"), all.end());
+}
+
+struct BadCatalogue {
+  const char* text;
+  const char* expected_fragment;
+};
+
+class BadCatalogueText : public ::testing::TestWithParam<BadCatalogue> {};
+
+TEST_P(BadCatalogueText, IsAParseErrorNamingFileAndField) {
+  auto parsed = parse_failure_catalogue(GetParam().text);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().kind, ErrorKind::kParse);
+  EXPECT_NE(parsed.error().message.find("install-failures.json"), std::string::npos) << parsed.error().message;
+  EXPECT_NE(parsed.error().message.find(GetParam().expected_fragment), std::string::npos) << parsed.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    InstallFailureCatalogue, BadCatalogueText,
+    ::testing::Values(
+        BadCatalogue{"not json", "not valid JSON"}, BadCatalogue{"{}", "array"}, BadCatalogue{"[]", "no entries"},
+        BadCatalogue{"[1]", "must be an object"},
+        BadCatalogue{R"([{"stage":"install","cause":"c","fix":"f","symptom_patterns":["x"]}])", "'id'"},
+        BadCatalogue{R"([{"id":"a","stage":"install","cause":"c","fix":"f","symptom_patterns":[]}])",
+                     "'symptom_patterns' must not be empty"},
+        BadCatalogue{R"([{"id":"a","stage":"install","cause":"c","fix":"f","symptom_patterns":["(unclosed"]}])",
+                     "not a valid regular expression"},
+        BadCatalogue{R"([{"id":"a","stage":"install","cause":"c","fix":3,"symptom_patterns":["x"]}])",
+                     "'fix' must be a string"},
+        BadCatalogue{R"([{"id":"a","stage":"s","cause":"c","fix":"f","symptom_patterns":["x"]},)"
+                     R"({"id":"a","stage":"s","cause":"c","fix":"f","symptom_patterns":["y"]}])",
+                     "duplicate"}));
+
+}  // namespace
+}  // namespace torchup::data

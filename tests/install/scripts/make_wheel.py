@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Builds a tiny, valid pure-Python wheel (PEP 427) for the install tests.
+
+usage: make_wheel.py OUT_DIR NAME VERSION
+Writes OUT_DIR/NAME-VERSION-py3-none-any.whl containing NAME/__init__.py with
+__version__ = VERSION, plus the .dist-info (METADATA, WHEEL, RECORD), and prints
+the wheel's file name and sha256 (hex) on one line.
+"""
+import base64
+import hashlib
+import os
+import sys
+import zipfile
+
+
+def record_hash(data: bytes) -> str:
+    digest = hashlib.sha256(data).digest()
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def main() -> int:
+    out_dir, name, version = sys.argv[1], sys.argv[2], sys.argv[3]
+    dist = f"{name}-{version}"
+    files = {
+        f"{name}/__init__.py": f"__version__ = {version!r}\n".encode(),
+        f"{dist}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+        f"{dist}.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: torchup-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{path},{record_hash(data)},{len(data)}\n" for path, data in files.items())
+    record += f"{dist}.dist-info/RECORD,,\n"
+    files[f"{dist}.dist-info/RECORD"] = record.encode()
+    os.makedirs(out_dir, exist_ok=True)
+    wheel = os.path.join(out_dir, f"{dist}-py3-none-any.whl")
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path, data in files.items():
+            zf.writestr(path, data)
+    with open(wheel, "rb") as f:
+        print(os.path.basename(wheel), hashlib.sha256(f.read()).hexdigest())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

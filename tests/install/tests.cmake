@@ -1,0 +1,4 @@
+# install (issue 5, install half): failure catalogue, mirrors, lock, install engine, CLI.
+target_sources(torchup_tests PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/failures_test.cpp
+)
