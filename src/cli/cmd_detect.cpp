@@ -1,9 +1,69 @@
-// Placeholder until the detect command lands; registers nothing.
+// `torchup detect [--json] [--root DIR]`: reads the machine (DESIGN §2) through
+// detect::detect_machine and prints the verdict, aligned sections and warnings,
+// or the torchup.machine/1 JSON contract (model::to_json).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <ostream>
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "detect/detect.h"
+#include "detect/report.h"
 
 namespace torchup::cli {
-void add_detect_command(CLI::App&, Context&) {}
+namespace {
+
+struct DetectCliOptions {
+  bool json = false;
+  std::optional<std::string> root;
+};
+
+constexpr const char* kFooter =
+    "Examples:\n"
+    "  torchup detect                 this machine, for people\n"
+    "  torchup detect --json          the torchup.machine/1 JSON (also the --profile format)\n"
+    "  torchup detect --root /mnt/img a machine's files under a directory; nothing is executed";
+
+int run_detect(Context& ctx, const DetectCliOptions& opts) {
+  auto& host = ctx.machine_host(opts.root);
+  auto machine = detect::detect_machine(host, ctx.store());
+  if (opts.json) {
+    ctx.out << model::to_json(machine).dump(2) << "\n";
+    return 0;
+  }
+  const auto& s = ctx.style;
+  ctx.out << s.bold(detect::machine_verdict(machine)) << "\n\n";
+  auto lines = detect::machine_report_lines(machine);
+  std::size_t width = 0;
+  for (const auto& line : lines) width = std::max(width, line.label.size());
+  std::string previous;
+  for (const auto& line : lines) {
+    // Repeated labels (several GPUs' "CUDA", "Python") are shown once per block.
+    std::string label = line.label == previous ? std::string() : line.label;
+    previous = line.label;
+    ctx.out << "  " << s.cyan(fmt::format("{:<{}}", label, width)) << "  " << line.text << "\n";
+  }
+  if (!machine.warnings.empty()) {
+    ctx.out << "\n" << s.yellow("Warnings:") << "\n";
+    for (const auto& w : machine.warnings) ctx.out << "  - " << w << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_detect_command(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<DetectCliOptions>();
+  auto* cmd = app.add_subcommand("detect", "Report this machine's OS, GPUs, driver, CUDA/ROCm and Pythons");
+  cmd->footer(kFooter);
+  cmd->add_flag("--json", opts->json, "Print the torchup.machine/1 JSON instead of text");
+  cmd->add_option("--root", opts->root, "Read the machine from this directory tree (files only)")
+      ->check(CLI::ExistingDirectory);
+  cmd->callback([&ctx, opts] { ctx.exit_code = run_detect(ctx, *opts); });
+}
+
 }  // namespace torchup::cli

@@ -1,0 +1,2 @@
+target_sources(torchup_tests PRIVATE
+)
