@@ -9,6 +9,7 @@ set(TORCHUP_DATA_FILES
   cuda-driver-min-versions.json
   nvidia-compute-capability.json
   install-failures.json
+  mirrors.json
   rocm-gfx.json
   platform-facts.json
 )
