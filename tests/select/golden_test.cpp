@@ -66,6 +66,7 @@ std::vector<PageCase> page_cases() {
       }
       continue;
     }
+    if (line.empty()) continue;  // v1.11.0-v1.12.x blocks put blank lines between entries
     if (line.rfind("#", 0) == 0) {
       // A label follows a command (or opens the block); later comments are notes.
       if (label.empty() || !open_run.empty()) label = line;
@@ -204,6 +205,8 @@ TEST(SelectGolden, SiteIdsResolveToRealPlatforms) {
     for (const auto& o : v.oses) {
       for (const auto& p : o.packages) {
         for (const auto& e : p.entries) {
+          // Cells with nothing to install may name no build (lts-1.8.2 rocm5.x: "Not supported in LTS").
+          if (!e.command && !e.downloads) continue;
           EXPECT_FALSE(s.platform_name(v.key, o.name, p.name, e.platform_id).empty()) << v.key << " " << e.platform_id;
           ++resolved;
         }
