@@ -91,7 +91,7 @@ std::string plain_note(const std::string& html) {
 Error no_such(const std::string& what, const std::vector<std::string>& valid, const std::string& hint = {}) {
   std::string message = what;
   if (!valid.empty()) message += "; valid choices: " + join_list(valid);
-  return make_error(ErrorKind::kUsage, message, hint);
+  return make_error(ErrorKind::kUsage, message, hint.empty() ? "run 'torchup select --help' for the options" : hint);
 }
 
 }  // namespace

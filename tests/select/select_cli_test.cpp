@@ -132,7 +132,7 @@ TEST(SelectCli, ImpossibleCombinationsListTheValidChoices) {
       {{"--torch", "1.9.0", "--os", "windows", "--platform", "cu130"},
        "the previous-versions page lists no 'cu130' for torch 1.9.0 pip on windows; valid choices: cu111, cu102, cpu"},
       {{"--torch", "1.9.0", "--os", "linux", "--platform", "cuda13.0"},
-       "lists no 'cuda13.0' (cu130) for torch 1.9.0 pip on linux; valid choices: rocm4.2, rocm4.1, rocm4.0.1, cu111, "
+       "lists no 'cuda13.0 (cu130)' for torch 1.9.0 pip on linux; valid choices: rocm4.2, rocm4.1, rocm4.0.1, cu111, "
        "cu102, cpu"},
       {{"--torch", "3.0.0", "--os", "linux", "--platform", "cpu"}, "unknown torch version '3.0.0'; valid choices: stable, nightly, 2.12.0, 2.11.0"},
       {{"--os", "macos", "--platform", "cu126"}, "cu126 is not available for torch 2.12.0 pip on macos: # CUDA is not available on MacOS, please use default package; valid choices: cpu (accnone)"},
@@ -167,7 +167,7 @@ TEST(SelectCli, HelpReadsWell) {
   r = run_binary({"select", "--help"});
   EXPECT_EQ(r.code, 0);
   for (const char* part : {"--torch", "--os", "--package", "--language", "--platform", "--as-published", "--json",
-                           "cuda.x", "Examples:", "previous"}) {
+                           "cuda.x", "Examples:", "Previous Versions"}) {
     EXPECT_NE(r.out.find(part), std::string::npos) << part << "\n" << r.out;
   }
 }
