@@ -70,15 +70,15 @@ bool is_wsl_kernel(std::string_view proc_version) {
 std::optional<PciModalias> parse_pci_modalias(std::string_view text) {
   // pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X
   text = str::trim(text);
-  if (!text.starts_with("pci:v") || text.size() < 45) return std::nullopt;
+  if (!text.starts_with("pci:v") || text.size() < 50) return std::nullopt;
   auto field = [&](std::size_t pos, std::size_t len, std::string_view tag) -> std::optional<unsigned long> {
     if (text.compare(pos - tag.size(), tag.size(), tag) != 0) return std::nullopt;
     return str::parse_hex(text.substr(pos, len));
   };
   auto vendor = field(5, 8, "pci:v");
   auto device = field(14, 8, "d");
-  auto base = field(40, 2, "bc");
-  auto sub = field(44, 2, "sc");
+  auto base = field(44, 2, "bc");
+  auto sub = field(48, 2, "sc");
   if (!vendor || !device || !base || !sub || *vendor > 0xffff || *device > 0xffff) return std::nullopt;
   return PciModalias{static_cast<std::uint16_t>(*vendor), static_cast<std::uint16_t>(*device),
                      static_cast<std::uint8_t>(*base), static_cast<std::uint8_t>(*sub)};

@@ -96,6 +96,10 @@ std::vector<Candidate> find_candidates(const host::Host& host) {
     for (const auto& version : fs.list_dir(root + "/versions")) add_interpreters_in(fs, root + "/versions/" + version + "/bin", out);
   }
   for (const auto& home : homes) {
+    // Virtual environments directly in a home directory (~/venv, ~/.venv, ~/envs-like names).
+    for (const auto& entry : fs.list_dir(home)) {
+      if (fs.exists(home + "/" + entry + "/pyvenv.cfg")) add_interpreters_in(fs, home + "/" + entry + "/bin", out);
+    }
     for (const char* base : {"miniconda3", "anaconda3", "miniforge3", "mambaforge"}) add_conda_base(fs, home + "/" + base, out);
   }
   add_conda_base(fs, "/opt/conda", out);
@@ -121,9 +125,12 @@ std::optional<std::string> version_from_files(const host::FileSystem& fs, const 
   if (!it.minor.empty()) {
     auto home_prefix = cfg && cfg->home ? dirname(*cfg->home) : it.prefix;
     if (auto header = read_small(fs, home_prefix + "/include/python" + it.minor + "/patchlevel.h")) {
-      if (auto v = str::key_value(*header, "#define PY_VERSION", ' '); v && !v->empty()) {
-        auto t = std::string(str::trim(*v));
-        if (t.size() >= 2 && t.front() == '"') t = t.substr(1, t.find('"', 1) - 1);
+      // patchlevel.h: #define PY_VERSION "3.11.2"
+      auto def = header->find("#define PY_VERSION");
+      auto open = def == std::string::npos ? def : header->find('"', def);
+      auto close = open == std::string::npos ? open : header->find('"', open + 1);
+      if (close != std::string::npos && close - open < 32) {
+        auto t = header->substr(open + 1, close - open - 1);
         if (DottedVersion::parse(t)) return t;
       }
     }
@@ -197,8 +204,11 @@ void probe_pythons(host::Host& host, model::Machine& machine, const DetectOption
   for (const auto& c : find_candidates(host)) {
     Interpreter it;
     it.real = resolve_links(fs, c.path);
-    if (std::find(seen.begin(), seen.end(), it.real) != seen.end()) continue;
-    seen.push_back(it.real);
+    // A venv's python links to its base interpreter but is a different environment.
+    auto env_root = dirname(dirname(c.path));
+    auto key = (fs.exists(env_root + "/pyvenv.cfg") ? env_root + "|" : std::string()) + it.real;
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(key);
     it.info.path = c.path;
     it.info.active = c.active;
     any_active = any_active || c.active;

@@ -1,2 +1,4 @@
 target_sources(torchup_tests PRIVATE
+  detect/fixtures_test.cpp
+  detect/parse_test.cpp
 )

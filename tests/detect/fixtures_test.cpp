@@ -1,0 +1,245 @@
+// detect_machine() over every fixture machine in tests/fixtures/machines (rooted: files
+// only, nothing executed). Expected values are written here from each fixture's README,
+// field by field, not snapshotted from the code's output.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "data/store.h"
+#include "detect/detect.h"
+#include "host/scripted.h"
+
+namespace torchup::detect {
+namespace {
+
+std::string fixture(const std::string& name) { return std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/" + name; }
+
+model::Machine detect_fixture(const std::string& name) {
+  host::FakeMachine machine(fixture(name));
+  auto live_fs = host::make_rooted_fs("/");
+  data::DataStore store(*live_fs, {});
+  auto result = detect_machine(machine.host(), store);
+  EXPECT_TRUE(machine.runner().calls().empty()) << "--root must never execute anything";
+  return result;
+}
+
+bool has_warning(const model::Machine& m, const std::string& needle) {
+  for (const auto& w : m.warnings) {
+    if (w.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(DetectFixtures, NvidiaDesktop) {
+  auto m = detect_fixture("nvidia-desktop");
+  EXPECT_EQ(m.os.family, "linux");
+  EXPECT_EQ(m.os.name, "Ubuntu 22.04.4 LTS");
+  EXPECT_EQ(m.os.version, "22.04");
+  EXPECT_EQ(m.os.arch, "x86_64");
+  EXPECT_EQ(m.os.glibc, "2.35");
+  EXPECT_FALSE(m.os.wsl);
+  ASSERT_EQ(m.gpus.size(), 1u);
+  EXPECT_EQ(m.gpus[0].vendor, "nvidia");
+  EXPECT_EQ(m.gpus[0].name, "NVIDIA GeForce RTX 4090");
+  EXPECT_EQ(m.gpus[0].pci_id, "10de:2684");
+  EXPECT_EQ(m.gpus[0].compute_capability, "8.9");
+  EXPECT_EQ(m.gpus[0].gfx_target, std::nullopt);
+  ASSERT_TRUE(m.nvidia);
+  EXPECT_EQ(m.nvidia->driver_version, "550.54.14");
+  EXPECT_EQ(m.nvidia->max_cuda, "12.4");
+  EXPECT_EQ(m.nvidia->source, "/sys/module/nvidia/version");
+  EXPECT_FALSE(m.rocm);
+  ASSERT_EQ(m.cuda_toolkits.size(), 1u);  // /usr/local/cuda is a link to cuda-12.4: one toolkit
+  EXPECT_EQ(m.cuda_toolkits[0].version, "12.4.1");
+  EXPECT_EQ(m.cuda_toolkits[0].path, "/usr/local/cuda-12.4");
+  ASSERT_EQ(m.pythons.size(), 1u);
+  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.10.12");
+  EXPECT_EQ(m.pythons[0].bits, 64);
+  EXPECT_TRUE(m.pythons[0].active);
+  EXPECT_TRUE(m.pythons[0].externally_managed);
+  ASSERT_TRUE(m.pythons[0].torch);
+  EXPECT_EQ(m.pythons[0].torch->version, "2.5.1+cu124");
+  EXPECT_EQ(m.pythons[0].torch->cuda, "12.4");
+  EXPECT_EQ(m.pythons[0].torch->location, "/usr/local/lib/python3.10/dist-packages");
+  EXPECT_TRUE(m.warnings.empty()) << m.warnings.front();
+}
+
+TEST(DetectFixtures, HybridLaptop) {
+  auto m = detect_fixture("hybrid-laptop");
+  EXPECT_EQ(m.os.name, "Fedora Linux 40 (Workstation Edition)");
+  EXPECT_EQ(m.os.version, "40");
+  EXPECT_EQ(m.os.glibc, "2.39");
+  ASSERT_EQ(m.gpus.size(), 2u);
+  EXPECT_EQ(m.gpus[0].vendor, "intel");
+  EXPECT_EQ(m.gpus[0].name, "Intel Iris Xe Graphics");
+  EXPECT_EQ(m.gpus[0].pci_id, "8086:a7a0");
+  EXPECT_EQ(m.gpus[0].compute_capability, std::nullopt);
+  EXPECT_EQ(m.gpus[1].vendor, "nvidia");
+  EXPECT_EQ(m.gpus[1].name, "NVIDIA GeForce RTX 3050 Mobile");
+  EXPECT_EQ(m.gpus[1].pci_id, "10de:25a2");
+  EXPECT_EQ(m.gpus[1].compute_capability, "8.6");
+  ASSERT_TRUE(m.nvidia);
+  EXPECT_EQ(m.nvidia->driver_version, "560.35.03");
+  EXPECT_EQ(m.nvidia->max_cuda, "12.6");
+  EXPECT_EQ(m.nvidia->source, "/proc/driver/nvidia/version");
+  ASSERT_EQ(m.pythons.size(), 2u);
+  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.12");  // minor only: nothing in the files says the patch
+  EXPECT_FALSE(m.pythons[0].torch);
+  EXPECT_EQ(m.pythons[1].path, "/home/alice/.pyenv/versions/3.11.9/bin/python3");
+  EXPECT_EQ(m.pythons[1].version, "3.11.9");
+  ASSERT_TRUE(m.pythons[1].torch);
+  EXPECT_EQ(m.pythons[1].torch->version, "2.4.0+cu121");
+  EXPECT_EQ(m.pythons[1].torch->cuda, "12.1");
+  EXPECT_TRUE(has_warning(m, "only the minor version 3.12"));
+}
+
+TEST(DetectFixtures, MultiGpuServer) {
+  auto m = detect_fixture("multi-gpu-server");
+  ASSERT_EQ(m.gpus.size(), 4u);
+  for (const auto& gpu : m.gpus) {
+    EXPECT_EQ(gpu.name, "NVIDIA A100-SXM4-80GB");
+    EXPECT_EQ(gpu.pci_id, "10de:20b2");
+    EXPECT_EQ(gpu.compute_capability, "8.0");
+  }
+  ASSERT_TRUE(m.nvidia);
+  EXPECT_EQ(m.nvidia->driver_version, "535.183.01");
+  EXPECT_EQ(m.nvidia->max_cuda, "12.2");
+  ASSERT_EQ(m.cuda_toolkits.size(), 2u);
+  EXPECT_EQ(m.cuda_toolkits[0].version, "11.8.0");
+  EXPECT_EQ(m.cuda_toolkits[1].version, "12.2");
+  EXPECT_EQ(m.cuda_toolkits[1].path, "/usr/local/cuda-12.2");
+  ASSERT_EQ(m.pythons.size(), 1u);
+  EXPECT_EQ(m.pythons[0].path, "/opt/conda/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.11.9");
+  ASSERT_TRUE(m.pythons[0].torch);
+  EXPECT_EQ(m.pythons[0].torch->version, "2.3.1");
+  EXPECT_EQ(m.pythons[0].torch->cuda, "12.1");
+  EXPECT_TRUE(m.warnings.empty()) << m.warnings.front();
+}
+
+TEST(DetectFixtures, AmdRocm) {
+  auto m = detect_fixture("amd-rocm");
+  ASSERT_EQ(m.gpus.size(), 1u);
+  EXPECT_EQ(m.gpus[0].vendor, "amd");
+  EXPECT_EQ(m.gpus[0].name, "AMD Radeon RX 7900 XT/7900 XTX");
+  EXPECT_EQ(m.gpus[0].pci_id, "1002:744c");
+  EXPECT_EQ(m.gpus[0].gfx_target, "gfx1100");
+  EXPECT_EQ(m.gpus[0].compute_capability, std::nullopt);
+  EXPECT_FALSE(m.nvidia);
+  ASSERT_TRUE(m.rocm);
+  EXPECT_EQ(m.rocm->version, "6.2.0");
+  ASSERT_EQ(m.pythons.size(), 2u);
+  EXPECT_EQ(m.pythons[1].path, "/home/bob/venv/bin/python3");
+  EXPECT_EQ(m.pythons[1].version, "3.10.12");
+  EXPECT_FALSE(m.pythons[1].externally_managed);
+  ASSERT_TRUE(m.pythons[1].torch);
+  EXPECT_EQ(m.pythons[1].torch->version, "2.4.1+rocm6.1");
+  EXPECT_EQ(m.pythons[1].torch->cuda, std::nullopt);
+  EXPECT_EQ(m.pythons[1].torch->hip, "6.1.40091-a8dbc0c19");
+  EXPECT_EQ(m.pythons[1].torch->location, "/home/bob/venv/lib/python3.10/site-packages");
+}
+
+TEST(DetectFixtures, VmNoGpu) {
+  auto m = detect_fixture("vm-no-gpu");
+  EXPECT_EQ(m.os.name, "Debian GNU/Linux 12 (bookworm)");
+  EXPECT_EQ(m.os.glibc, "2.36");
+  ASSERT_EQ(m.gpus.size(), 1u);
+  EXPECT_EQ(m.gpus[0].vendor, "other");
+  EXPECT_EQ(m.gpus[0].name, "unknown model (1234:1111)");
+  EXPECT_FALSE(m.nvidia);
+  EXPECT_FALSE(m.rocm);
+  EXPECT_TRUE(m.cuda_toolkits.empty());
+  ASSERT_EQ(m.pythons.size(), 1u);
+  EXPECT_TRUE(m.pythons[0].externally_managed);
+  EXPECT_FALSE(m.pythons[0].torch);
+  EXPECT_TRUE(has_warning(m, "model name unknown"));
+}
+
+TEST(DetectFixtures, NvidiaNoDriver) {
+  auto m = detect_fixture("nvidia-no-driver");
+  EXPECT_EQ(m.os.version, "24.04");
+  EXPECT_EQ(m.os.glibc, "2.39");
+  ASSERT_EQ(m.gpus.size(), 1u);
+  EXPECT_EQ(m.gpus[0].name, "NVIDIA GeForce RTX 3060 Lite Hash Rate");
+  EXPECT_EQ(m.gpus[0].compute_capability, "8.6");
+  EXPECT_FALSE(m.nvidia);
+  EXPECT_TRUE(has_warning(m, "has no NVIDIA driver loaded (bound to nouveau)"));
+}
+
+TEST(DetectFixtures, Wsl2) {
+  auto m = detect_fixture("wsl2");
+  EXPECT_TRUE(m.os.wsl);
+  EXPECT_TRUE(m.gpus.empty());
+  EXPECT_FALSE(m.nvidia);
+  EXPECT_TRUE(has_warning(m, "WSL2"));
+}
+
+TEST(DetectFixtures, OlderDriver) {
+  auto m = detect_fixture("older-driver");
+  EXPECT_EQ(m.os.name, "CentOS Linux 7 (Core)");
+  EXPECT_EQ(m.os.glibc, "2.17");
+  ASSERT_EQ(m.gpus.size(), 1u);
+  EXPECT_EQ(m.gpus[0].name, "GeForce GTX 1080");
+  EXPECT_EQ(m.gpus[0].compute_capability, "6.1");
+  ASSERT_TRUE(m.nvidia);
+  EXPECT_EQ(m.nvidia->driver_version, "418.87.01");
+  EXPECT_EQ(m.nvidia->max_cuda, "10.1");
+  ASSERT_EQ(m.pythons.size(), 2u);
+  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.6");
+  EXPECT_FALSE(m.pythons[0].torch);  // /usr/local/lib/python3.6/site-packages is not a Debian layout path
+  EXPECT_EQ(m.pythons[1].path, "/usr/bin/python2.7");
+  EXPECT_EQ(m.pythons[1].version, "2.7");
+}
+
+TEST(DetectFixtures, TorchTwoPythons) {
+  auto m = detect_fixture("torch-two-pythons");
+  EXPECT_EQ(m.os.arch, "aarch64");
+  EXPECT_EQ(m.os.glibc, "2.36");
+  EXPECT_TRUE(m.gpus.empty());
+  ASSERT_EQ(m.pythons.size(), 2u);
+  ASSERT_TRUE(m.pythons[0].torch);
+  EXPECT_EQ(m.pythons[0].torch->version, "1.13.0a0");
+  EXPECT_EQ(m.pythons[0].torch->cuda, std::nullopt);
+  EXPECT_EQ(m.pythons[0].torch->location, "/usr/lib/python3/dist-packages");
+  EXPECT_EQ(m.pythons[1].version, "3.12.4");
+  ASSERT_TRUE(m.pythons[1].torch);
+  EXPECT_EQ(m.pythons[1].torch->version, "2.5.1");
+  EXPECT_EQ(m.pythons[1].torch->location, "/root/.pyenv/versions/3.12.4/lib/python3.12/site-packages");
+}
+
+TEST(DetectFixtures, GarbageStillGivesValidJsonWithWarnings) {
+  auto m = detect_fixture("garbage");
+  auto text = model::to_json(m).dump();
+  auto reparsed = nlohmann::json::parse(text, nullptr, false);
+  ASSERT_FALSE(reparsed.is_discarded());
+  EXPECT_EQ(reparsed["schema"], "torchup.machine/1");
+  auto back = model::machine_from_json(reparsed);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_FALSE(m.nvidia);
+  EXPECT_FALSE(m.rocm);
+  EXPECT_FALSE(m.os.glibc);
+  EXPECT_GE(m.warnings.size(), 3u);
+  EXPECT_TRUE(has_warning(m, "unreadable ids"));
+  EXPECT_TRUE(has_warning(m, "glibc version unknown"));
+}
+
+// The live-machine paths, with scripted programs: nvidia-smi when files give no driver.
+TEST(DetectLive, NvidiaSmiFallbackFillsDriverAndCc) {
+  host::FakeMachine machine(fixture("nvidia-no-driver"), {{"PATH", "/usr/bin"}},
+                            host::SystemFacts{"linux", "x86_64", std::string("2.39"), {}}, /*live=*/true);
+  // nvidia-no-driver has no nvidia-smi; the scripted runner answers only if the file is found.
+  auto live_fs = host::make_rooted_fs("/");
+  data::DataStore store(*live_fs, {});
+  DetectOptions options;
+  options.use_nvml = false;
+  auto m = detect_machine(machine.host(), store, options);
+  EXPECT_EQ(m.os.glibc, "2.39");
+  EXPECT_FALSE(m.nvidia);  // no nvidia-smi on that machine: nothing was run for it
+  for (const auto& call : machine.runner().calls()) EXPECT_NE(call.front(), "/usr/bin/nvidia-smi");
+}
+
+}  // namespace
+}  // namespace torchup::detect
