@@ -116,6 +116,7 @@ Accel target_accel(const MachineView& m, const Preferences& prefs, std::vector<s
   if (!m.amd.empty() && m.os != "macos") return Accel::kRocm;
   if (!m.intel_xpu.empty() && m.os != "macos") return Accel::kXpu;
   if (m.apple_gpu) return Accel::kMps;
+  if (m.nvidia.empty() && m.amd.empty() && m.other.empty()) notes.push_back("no GPU found, so the CPU build");
   for (const auto& g : m.nvidia) notes.push_back(g.name + ": no CUDA builds exist for macOS, so the CPU build");
   for (const auto& g : m.amd) notes.push_back(g.name + ": no ROCm builds exist for macOS, so the CPU build");
   for (const auto& g : m.other) {

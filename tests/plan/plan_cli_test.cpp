@@ -124,6 +124,27 @@ TEST(PlanCli, BadInputIsOneClearError) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(PlanCli, ThisMachineAndNoArguments) {
+  auto a = run_binary({"plan", "--json"});
+  auto b = run_binary({"plan", "--json"});
+  EXPECT_TRUE(a.code == 0 || a.code == 1) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  auto j = nlohmann::json::parse(a.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << a.out << a.err;
+  EXPECT_EQ(j["schema"], "torchup.plan/1");
+  EXPECT_EQ(j["fits"].get<bool>(), a.code == 0);
+  // `torchup` alone is `torchup plan` in text: verdict first, then the command.
+  auto bare = run_binary({});
+  EXPECT_EQ(bare.code, a.code);
+  if (a.code == 0) {
+    EXPECT_EQ(bare.out.rfind("torch " + j["torch"].get<std::string>() + " (" + j["platform"].get<std::string>() + ")", 0), 0u)
+        << bare.out;
+    EXPECT_THAT(bare.out, HasSubstr("  " + j["command"].get<std::string>() + "\n"));
+  } else {
+    EXPECT_EQ(bare.out.rfind("No PyTorch build fits this machine.", 0), 0u) << bare.out;
+  }
+}
+
 TEST(PlanCli, EveryDetectFixtureThroughRoot) {
   auto root = std::string(TORCHUP_TEST_DIR) + "/fixtures/machines";
   std::vector<std::string> dirs;
