@@ -72,9 +72,13 @@ std::vector<Candidate> find_candidates(const host::Host& host) {
     }
   }
   auto path = host.env.get("PATH").value_or("/usr/local/bin:/usr/bin:/bin");
+  std::vector<std::string> dirs_seen;  // merged /usr: /bin is a link to usr/bin
   for (auto dir_view : str::split(path, ':')) {
     std::string dir(dir_view);
     if (dir.empty() || dir.front() != '/' || str::contains(dir, "/.pyenv/shims") || str::contains(dir, "/pyenv-virtualenv/shims")) continue;
+    auto real_dir = resolve_links(fs, dir);
+    if (std::find(dirs_seen.begin(), dirs_seen.end(), real_dir) != dirs_seen.end()) continue;
+    dirs_seen.push_back(real_dir);
     std::vector<Candidate> found;
     add_interpreters_in(fs, dir, found);
     for (const auto& entry : fs.list_dir(dir)) {
