@@ -2,6 +2,8 @@
 // and a callback that calls one core function (STYLE: "a command is one file").
 #pragma once
 
+#include <iosfwd>
+
 namespace CLI {
 class App;
 }
