@@ -31,9 +31,19 @@ class MapEnvironment final : public Environment {
   std::map<std::string, std::string> vars_;
 };
 
+// True for http://127.0.0.1[:port]/..., http://localhost[:port]/..., http://[::1][:port]/...
+// The host must end where the authority ends ("127.0.0.1.evil.com" is not loopback).
 bool is_loopback_http(const std::string& url) {
-  return url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost") ||
-         url.starts_with("http://[::1]");
+  constexpr std::string_view kScheme = "http://";
+  if (!url.starts_with(kScheme)) return false;
+  std::string_view rest(url);
+  rest.remove_prefix(kScheme.size());
+  for (std::string_view host : {"127.0.0.1", "localhost", "[::1]"}) {
+    if (!rest.starts_with(host)) continue;
+    auto after = rest.substr(host.size());
+    if (after.empty() || after.front() == ':' || after.front() == '/') return true;
+  }
+  return false;
 }
 
 std::size_t write_body(char* data, std::size_t size, std::size_t n, void* user) {

@@ -110,6 +110,13 @@ TEST(Http, RefusesPlainHttpOffLoopback) {
   auto r = http->get("http://example.com/x.json", HttpOptions{});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::kUsage);
+  // Look-alike hosts are not loopback.
+  for (const char* url : {"http://127.0.0.1.evil.com/x", "http://localhost.evil.com/x",
+                          "http://localhostx:80/"}) {
+    auto refused = http->get(url, HttpOptions{});
+    ASSERT_FALSE(refused) << url;
+    EXPECT_EQ(refused.error().kind, ErrorKind::kUsage) << url;
+  }
 }
 
 }  // namespace
