@@ -83,7 +83,7 @@ TEST(DetectParse, ToolkitVersions) {
 }
 
 TEST(DetectParse, GlibcAndElf) {
-  EXPECT_EQ(parse_glibc_banner(std::string("\0\0GNU C Library (Debian GLIBC 2.36-9+deb12u4) stable release version 2.36.\n", 78)), "2.36");
+  EXPECT_EQ(parse_glibc_banner(std::string("\0\0GNU C Library (Debian GLIBC 2.36-9+deb12u4) stable release version 2.36.\n", sizeof("\0\0GNU C Library (Debian GLIBC 2.36-9+deb12u4) stable release version 2.36.\n") - 1)), "2.36");
   EXPECT_EQ(parse_glibc_banner("GNU C Library (trunc"), std::nullopt);
   std::string elf64 = "\x7f" "ELF\x02\x01\x01";
   elf64.resize(18, '\0');
