@@ -71,7 +71,8 @@ INSTANTIATE_TEST_SUITE_P(
                       CapturedCase{"pip-connection-dropped.txt", "network-timeout"},
                       CapturedCase{"pip-read-timeout.txt", "network-timeout"},
                       CapturedCase{"pip-externally-managed.txt", "pep668-externally-managed"},
-                      CapturedCase{"pip-memoryerror.txt", "pip-memoryerror"}));
+                      CapturedCase{"pip-memoryerror.txt", "pip-memoryerror"}),
+    [](const auto& param_info) { return "case" + std::to_string(param_info.index); });
 
 TEST(InstallFailureCatalogue, CleanInstallOutputMatchesNothingFatal) {
   auto catalogue = embedded_catalogue();
@@ -124,7 +125,8 @@ INSTANTIATE_TEST_SUITE_P(
                      "'fix' must be a string"},
         BadCatalogue{R"([{"id":"a","stage":"s","cause":"c","fix":"f","symptom_patterns":["x"]},)"
                      R"({"id":"a","stage":"s","cause":"c","fix":"f","symptom_patterns":["y"]}])",
-                     "duplicate"}));
+                     "duplicate"}),
+    [](const auto& param_info) { return "case" + std::to_string(param_info.index); });
 
 }  // namespace
 }  // namespace torchup::data
