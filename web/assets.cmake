@@ -15,8 +15,10 @@ set(WEB_EMBED_OUT "${CMAKE_BINARY_DIR}/generated/embedded_web.cpp")
 add_custom_command(
   OUTPUT "${WEB_EMBED_OUT}"
   COMMAND ${CMAKE_COMMAND} -DOUT=${WEB_EMBED_OUT} -DBASE=${CMAKE_SOURCE_DIR}/web
-          "-DFILES=${TORCHUP_WEB_FILES}" -P ${CMAKE_SOURCE_DIR}/web/embed_web.cmake
-  DEPENDS ${TORCHUP_WEB_DEPS} ${CMAKE_SOURCE_DIR}/web/embed_web.cmake
+          "-DFILES=${TORCHUP_WEB_FILES}" -DHEADER=serve/web_assets.h -DNAMESPACE=torchup::serve
+          -DTYPE=WebAsset -DTABLE=kWebAssets -DCOUNT=kWebAssetCount
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
+  DEPENDS ${TORCHUP_WEB_DEPS} ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
   COMMENT "Embedding the web selector"
   VERBATIM)
 add_library(torchup_web STATIC "${WEB_EMBED_OUT}")
