@@ -69,13 +69,17 @@ std::vector<std::string> plan_requirements(const model::Plan& plan) {
 }
 
 std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
-                                          const std::string& index_url, bool no_cache_dir) {
+                                          const IndexSource& source, bool no_cache_dir) {
   std::vector<std::string> argv{python, "-m", "pip", "install"};
   if (no_cache_dir) argv.push_back("--no-cache-dir");
   argv.insert(argv.end(), requirements.begin(), requirements.end());
-  if (!index_url.empty()) {
+  if (!source.index_url.empty()) {
     argv.push_back("--index-url");
-    argv.push_back(index_url);
+    argv.push_back(source.index_url);
+  }
+  if (!source.find_links.empty()) {
+    argv.push_back("--find-links");
+    argv.push_back(source.find_links);
   }
   return argv;
 }
@@ -84,8 +88,9 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
                            const std::function<void(std::string_view)>& progress) {
   InstallOutcome outcome;
   auto say = [&](const std::string& line) { if (progress) progress("torchup: " + line + "\n"); };
-  for (const auto& url : request.index_urls) {
-    auto allowed = check_index_url(url, request.allow_insecure);
+  for (const auto& source : request.sources) {
+    auto allowed = check_index_url(source.index_url.empty() ? source.find_links : source.index_url, request.allow_insecure);
+    if (allowed && !source.find_links.empty()) allowed = check_index_url(source.find_links, request.allow_insecure);
     if (!allowed) {
       outcome.message = allowed.error().message + "; " + allowed.error().hint;
       outcome.state = "nothing was changed";
@@ -93,8 +98,8 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
     }
   }
   std::string python = request.venv ? *request.venv + "/bin/python" : request.python;
-  std::vector<std::string> urls = request.index_urls;
-  if (urls.empty()) urls.push_back("");  // pip's configured default index
+  std::vector<IndexSource> urls = request.sources;
+  if (urls.empty()) urls.push_back({"default", "", ""});  // pip's configured default index
   auto requirements = plan_requirements(request.plan);
   std::string untouched = request.venv ? "the new venv at " + *request.venv + " exists but does not contain torch"
                                        : "pip installed nothing; the environment of " + python + " is unchanged";
@@ -164,7 +169,7 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
         continue;
       }
       if (id == "network-timeout" && ++network_retry < 2) {
-        say("network failure talking to " + (urls[u].empty() ? "the index" : urls[u]) + "; retrying in 1 s");
+        say("network failure talking to " + (urls[u].index_url.empty() ? "the index" : urls[u].index_url) + "; retrying in 1 s");
         std::this_thread::sleep_for(std::chrono::seconds(1));
         continue;
       }
@@ -181,7 +186,7 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
       outcome.state = untouched;
       return outcome;
     }
-    if (u + 1 < urls.size()) say("giving up on " + urls[u] + "; trying the next index " + urls[u + 1]);
+    if (u + 1 < urls.size()) say("giving up on " + urls[u].name + "; trying the next index " + urls[u + 1].name);
   }
   const data::FailureKind* kind = outcome.failure_id ? catalogue.find(*outcome.failure_id) : nullptr;
   outcome.message = "every index failed" + (kind ? " (" + kind->id + "): " + kind->fix : std::string("."));

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "act/mirrors.h"
 #include "data/failures.h"
 #include "host/host.h"
 #include "model/plan.h"
@@ -26,7 +27,7 @@ struct InstallRequest {
   model::Plan plan;                        // torch/torchvision/torchaudio versions to install
   std::string python = "python3";          // interpreter that runs pip (ignored with venv)
   std::optional<std::string> venv;         // create this venv first and install there
-  std::vector<std::string> index_urls;     // first is tried first; the rest are fallbacks
+  std::vector<IndexSource> sources;        // first is tried first; the rest are fallbacks
   bool allow_insecure = false;             // allow http:// index URLs other than loopback
   bool dry_run = false;                    // only report what would run
   std::map<std::string, std::string> env;  // extra environment for pip (tests isolate pip config)
@@ -52,7 +53,7 @@ std::vector<std::string> plan_requirements(const model::Plan& plan);
 
 // The pip argv for one attempt.
 std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
-                                          const std::string& index_url, bool no_cache_dir);
+                                          const IndexSource& source, bool no_cache_dir);
 
 // Runs the install. `progress` receives torchup's own step lines and the
 // installer's output as it arrives.

@@ -45,12 +45,12 @@ int run_install_command(Context& ctx, const InstallArgs& args) {
   if (!args.venv.empty()) request.venv = args.venv;
   request.allow_insecure = args.allow_insecure;
   request.dry_run = args.dry_run;
-  request.index_urls = args.mirrors;
+  for (const auto& url : args.mirrors) request.sources.push_back({"url", url, ""});
   // The official wheel index always comes last as the fallback (pytorch.org
   // "Start Locally" commands: --index-url https://download.pytorch.org/whl/<platform>).
-  request.index_urls.push_back("https://download.pytorch.org/whl/" + args.platform);
-  for (const auto& url : request.index_urls) {
-    auto allowed = act::check_index_url(url, args.allow_insecure);
+  request.sources.push_back({"official", "https://download.pytorch.org/whl/" + args.platform, ""});
+  for (const auto& source : request.sources) {
+    auto allowed = act::check_index_url(source.index_url, args.allow_insecure);
     if (!allowed) return ctx.fail(allowed.error());
   }
   if (!args.dry_run && !args.yes) {

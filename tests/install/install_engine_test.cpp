@@ -30,7 +30,7 @@ InstallRequest request_for(std::vector<std::string> urls) {
   InstallRequest request;
   request.plan.torch = "2.12.0";
   request.python = "/py";
-  request.index_urls = std::move(urls);
+  for (auto& url : urls) request.sources.push_back({url, url, ""});
   return request;
 }
 
@@ -48,8 +48,8 @@ TEST(InstallEngine, IndexUrlPolicy) {
 
 TEST(InstallEngine, MemoryErrorRetriesOnceWithNoCacheDir) {
   host::FakeMachine machine("/nonexistent", {}, {}, true);
-  auto plain = pip_install_argv("/py", {"torch==2.12.0"}, "https://a/simple", false);
-  auto no_cache = pip_install_argv("/py", {"torch==2.12.0"}, "https://a/simple", true);
+  auto plain = pip_install_argv("/py", {"torch==2.12.0"}, IndexSource{"https://a/simple", "https://a/simple", ""}, false);
+  auto no_cache = pip_install_argv("/py", {"torch==2.12.0"}, IndexSource{"https://a/simple", "https://a/simple", ""}, true);
   machine.runner().add_output(plain, captured("pip-memoryerror.txt"), 2);
   machine.runner().add_output(no_cache, "Successfully installed torch-2.12.0\n", 0);
   machine.runner().add_output(kImport, "2.12.0\n", 0);
@@ -62,8 +62,8 @@ TEST(InstallEngine, MemoryErrorRetriesOnceWithNoCacheDir) {
 
 TEST(InstallEngine, NetworkFailureRetriesThenNextMirror) {
   host::FakeMachine machine("/nonexistent", {}, {}, true);
-  auto first = pip_install_argv("/py", {"torch==2.12.0"}, "https://a/simple", false);
-  auto second = pip_install_argv("/py", {"torch==2.12.0"}, "https://b/simple", false);
+  auto first = pip_install_argv("/py", {"torch==2.12.0"}, IndexSource{"https://a/simple", "https://a/simple", ""}, false);
+  auto second = pip_install_argv("/py", {"torch==2.12.0"}, IndexSource{"https://b/simple", "https://b/simple", ""}, false);
   machine.runner().add_output(first, captured("pip-connection-dropped.txt"), 1);
   machine.runner().add_output(second, "Successfully installed torch-2.12.0\n", 0);
   machine.runner().add_output(kImport, "2.12.0\n", 0);
@@ -77,7 +77,7 @@ TEST(InstallEngine, NetworkFailureRetriesThenNextMirror) {
 
 TEST(InstallEngine, ExternallyManagedStopsAndNamesTheVenvFix) {
   host::FakeMachine machine("/nonexistent", {}, {}, true);
-  machine.runner().add_output(pip_install_argv("/py", {"torch==2.12.0"}, "https://a/simple", false),
+  machine.runner().add_output(pip_install_argv("/py", {"torch==2.12.0"}, IndexSource{"https://a/simple", "https://a/simple", ""}, false),
                               captured("pip-externally-managed.txt"), 1);
   auto outcome = run_install(machine.host(), catalogue(), request_for({"https://a/simple"}), nullptr);
   EXPECT_FALSE(outcome.ok);
@@ -91,7 +91,7 @@ TEST(InstallEngine, ExternallyManagedStopsAndNamesTheVenvFix) {
 
 TEST(InstallEngine, EveryMirrorFailingReportsHashMismatchAndState) {
   host::FakeMachine machine("/nonexistent", {}, {}, true);
-  machine.runner().add_output(pip_install_argv("/py", {"torch==2.12.0"}, "https://a/simple", false),
+  machine.runner().add_output(pip_install_argv("/py", {"torch==2.12.0"}, IndexSource{"https://a/simple", "https://a/simple", ""}, false),
                               captured("pip-hash-mismatch.txt"), 1);
   auto outcome = run_install(machine.host(), catalogue(), request_for({"https://a/simple"}), nullptr);
   EXPECT_FALSE(outcome.ok);
@@ -102,7 +102,7 @@ TEST(InstallEngine, EveryMirrorFailingReportsHashMismatchAndState) {
 
 TEST(InstallEngine, UnknownFailureShowsInstallerLastLines) {
   host::FakeMachine machine("/nonexistent", {}, {}, true);
-  machine.runner().add_output(pip_install_argv("/py", {"torch==2.12.0"}, "https://a/simple", false),
+  machine.runner().add_output(pip_install_argv("/py", {"torch==2.12.0"}, IndexSource{"https://a/simple", "https://a/simple", ""}, false),
                               "line one\nsomething odd happened\n", 1);
   auto outcome = run_install(machine.host(), catalogue(), request_for({"https://a/simple"}), nullptr);
   EXPECT_FALSE(outcome.ok);

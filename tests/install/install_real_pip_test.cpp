@@ -77,7 +77,7 @@ TEST(InstallRealPip, BadHashMirrorFallsBackToGoodIndexInFreshVenv) {
   request.plan.torch = "2.12.0";
   request.python = "/usr/bin/python3";
   request.venv = root + "/venv";
-  request.index_urls = {bad.url(), good.url()};
+  request.sources = {{"bad", bad.url(), ""}, {"good", good.url(), ""}};
   request.env = {{"PIP_CONFIG_FILE", "/dev/null"}, {"PIP_DISABLE_PIP_VERSION_CHECK", "1"},
                  {"PIP_NO_CACHE_DIR", "1"}, {"PIP_FIND_LINKS", ""}, {"PIP_RETRIES", "0"}};
   request.step_timeout = std::chrono::seconds(120);
@@ -103,7 +103,7 @@ TEST(InstallRealPip, ExternallyManagedDebianPythonIsRefusedUnchanged) {
   InstallRequest request;
   request.plan.torch = "2.12.0";
   request.python = "/usr/bin/python3";
-  request.index_urls = {"http://127.0.0.1:9/simple"};
+  request.sources = {{"closed", "http://127.0.0.1:9/simple", ""}};
   request.env = {{"PIP_CONFIG_FILE", "/dev/null"}, {"PIP_FIND_LINKS", ""}};
   auto outcome = run_install(host, *catalogue, request, nullptr);
   EXPECT_FALSE(outcome.ok);
