@@ -1,6 +1,7 @@
 // Environment variables and HTTP (libcurl).
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "host/host.h"
@@ -46,10 +47,29 @@ bool is_loopback_http(const std::string& url) {
   return false;
 }
 
+struct Sink {
+  std::string* body;
+  std::size_t max_bytes;  // 0: no cap
+  bool truncated = false;
+};
+
+// Keeps at most max_bytes; returning less than it was given makes libcurl abort the
+// transfer (CURLE_WRITE_ERROR), which get() reports as a truncated result.
 std::size_t write_body(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  body->append(data, size * n);
-  return size * n;
+  auto* sink = static_cast<Sink*>(user);
+  std::size_t given = size * n;
+  if (sink->max_bytes == 0) {
+    sink->body->append(data, given);
+    return given;
+  }
+  std::size_t room = sink->max_bytes - std::min(sink->max_bytes, sink->body->size());
+  if (given < room) {
+    sink->body->append(data, given);
+    return given;
+  }
+  sink->body->append(data, room);
+  sink->truncated = true;
+  return given == 0 ? 1 : 0;  // anything but `given` stops the transfer
 }
 
 class CurlHttp final : public HttpClient {
@@ -72,14 +92,26 @@ class CurlHttp final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    Sink sink{&response.body, options.max_bytes};
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "torchup/" TORCHUP_VERSION);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_off_t total_us = 0;
+    if (curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total_us) == CURLE_OK && total_us > 0) {
+      response.elapsed = std::chrono::microseconds(total_us);
+    }
     curl_easy_cleanup(curl);
+    if (rc == CURLE_WRITE_ERROR && sink.truncated) {
+      rc = CURLE_OK;  // our own stop at max_bytes
+      response.truncated = true;
+    } else if (rc == CURLE_OPERATION_TIMEDOUT && options.keep_partial_on_timeout && !response.body.empty()) {
+      rc = CURLE_OK;
+      response.timed_out = true;
+    }
     if (rc != CURLE_OK) {
       return make_error(ErrorKind::kNetwork,
                         "download of " + url + " failed: " + curl_easy_strerror(rc),

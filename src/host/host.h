@@ -74,13 +74,21 @@ class Environment {
 struct HttpResponse {
   int status = 0;
   std::string body;
+  bool truncated = false;  // the download was stopped at HttpOptions::max_bytes
+  bool timed_out = false;  // the timeout ended it after some bytes (only with keep_partial_on_timeout)
+  std::chrono::microseconds elapsed{0};  // the whole transfer, connecting included
 };
 
 struct HttpOptions {
   std::chrono::milliseconds timeout{30000};
   bool allow_insecure = false;  // allow http:// (otherwise only https://, or loopback for tests)
+  std::size_t max_bytes = 0;    // stop after this many body bytes (truncated = true); 0: no cap
+  // A timeout after the body started is a result (timed_out = true, the bytes so far), not an
+  // error: throughput probes measure what arrived in the time they allow.
+  bool keep_partial_on_timeout = false;
 };
 
+// get() may be called from several threads at once (mirror probes run concurrently).
 class HttpClient {
  public:
   virtual ~HttpClient() = default;

@@ -45,12 +45,17 @@ std::vector<std::vector<std::string>> ScriptedRunner::calls() const {
   return calls_;
 }
 
-Expected<HttpResponse> CannedHttp::get(const std::string& url, const HttpOptions&) {
+Expected<HttpResponse> CannedHttp::get(const std::string& url, const HttpOptions& options) {
   auto it = table_.find(url);
   if (it == table_.end()) {
     return make_error(ErrorKind::kNetwork, "no canned response for " + url);
   }
-  return it->second;
+  HttpResponse response = it->second;
+  if (options.max_bytes != 0 && response.body.size() > options.max_bytes) {
+    response.body.resize(options.max_bytes);
+    response.truncated = true;
+  }
+  return response;
 }
 
 FakeMachine::FakeMachine(std::string root, std::map<std::string, std::string> env, SystemFacts facts,

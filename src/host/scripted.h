@@ -29,6 +29,8 @@ class ScriptedRunner final : public ProcessRunner {
   std::vector<std::vector<std::string>> calls_;
 };
 
+// Canned responses by URL (add() them all before use; get() is then safe from several
+// threads). Honours max_bytes; a canned `elapsed` stands in for the transfer time.
 class CannedHttp final : public HttpClient {
  public:
   void add(const std::string& url, HttpResponse response) { table_[url] = std::move(response); }

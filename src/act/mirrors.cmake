@@ -1,0 +1,4 @@
+# --mirror auto|NAME|URL (issue 5, mirrors part).
+target_sources(torchup_core PRIVATE
+  src/act/mirrors.cpp  # mirrors.json parser, measured-throughput probes, source order
+)
