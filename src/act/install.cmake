@@ -1,4 +1,5 @@
 # install (issue 5, install half).
 target_sources(torchup_core PRIVATE
-  src/act/install.cpp  # run the plan's pip install, classify failures, retry, report state
+  src/act/install.cpp             # run the plan with pip/uv/conda, classify failures, retry, verify, report state
+  src/act/install_lock_posix.cpp  # flock(2) lock per environment (a second install is refused)
 )

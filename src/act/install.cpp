@@ -2,7 +2,11 @@
 // (each entry cites its sources) and the guide's "MemoryError -> --no-cache-dir".
 #include "act/install.h"
 
+#include <nlohmann/json.hpp>
+
 #include <thread>
+
+#include "util/strings.h"
 
 namespace torchup::act {
 namespace {
@@ -25,13 +29,14 @@ bool has_id(const std::vector<data::FailureMatch>& matches, const char* id) {
   return false;
 }
 
-// Which catalogue entry explains a failed pip run. Network evidence wins over
+// Which catalogue entry explains a failed installer run. Network evidence wins over
 // "no matching distribution": pip reports "from versions: none" after it could
 // not reach the index at all (captured in tests/install/outputs/pip-connection-dropped.txt).
 std::optional<std::string> pick_failure(const std::vector<data::FailureMatch>& matches) {
   for (const char* id : {"pep668-externally-managed", "pip-memoryerror", "disk-space", "ssl-proxy",
                          "hash-mismatch-truncated-download", "network-timeout", "pinned-local-version-not-found",
-                         "no-wheel-for-python-version", "python-32bit", "wheel-tag-mismatch"}) {
+                         "no-wheel-for-python-version", "python-32bit", "wheel-tag-mismatch", "uv-index-resolution",
+                         "conda-pytorch-channel-deprecated"}) {
     if (has_id(matches, id)) return std::string(id);
   }
   if (!matches.empty()) return matches.front().kind->id;
@@ -44,7 +49,35 @@ std::string join(const std::vector<std::string>& argv) {
   return out;
 }
 
+std::string source_label(const IndexSource& source) {
+  if (!source.index_url.empty()) return source.name + " (" + source.index_url + ")";
+  if (!source.find_links.empty()) return source.name + " (-f " + source.find_links + ")";
+  return "the default index";
+}
+
+bool is_conda(Installer installer) { return installer == Installer::kConda || installer == Installer::kMamba; }
+
+// "failed: import torch (No module named torch); matmul[0] (...)"
+std::string failed_checks(const VerifyReport& report) {
+  std::string out;
+  for (const auto& check : report.checks) {
+    if (check.status != CheckStatus::kFail) continue;
+    out += (out.empty() ? "" : "; ") + check.title + (check.reason.empty() ? "" : " (" + check.reason + ")");
+  }
+  return out;
+}
+
 }  // namespace
+
+const char* to_string(Installer installer) {
+  switch (installer) {
+    case Installer::kPip: return "pip";
+    case Installer::kUv: return "uv";
+    case Installer::kConda: return "conda";
+    case Installer::kMamba: return "mamba";
+  }
+  return "pip";
+}
 
 Status check_index_url(const std::string& url, bool allow_insecure) {
   if (url.rfind("https://", 0) == 0) return Ok{};
@@ -68,6 +101,15 @@ std::vector<std::string> plan_requirements(const model::Plan& plan) {
   return out;
 }
 
+IndexSource plan_source(const model::Plan& plan) {
+  IndexSource source{"official", plan.index_url.value_or(""), ""};
+  for (std::size_t i = 0; i + 1 < plan.argv.size(); ++i) {
+    if (plan.argv[i] == "--index-url" || plan.argv[i] == "-i") source.index_url = plan.argv[i + 1];
+    if (plan.argv[i] == "-f" || plan.argv[i] == "--find-links") source.find_links = plan.argv[i + 1];
+  }
+  return source;
+}
+
 std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
                                           const IndexSource& source, bool no_cache_dir) {
   std::vector<std::string> argv{python, "-m", "pip", "install"};
@@ -84,25 +126,177 @@ std::vector<std::string> pip_install_argv(const std::string& python, const std::
   return argv;
 }
 
+std::vector<std::string> uv_install_argv(const std::string& uv, const std::string& python,
+                                         const std::vector<std::string>& requirements, const IndexSource& source,
+                                         bool no_cache) {
+  std::vector<std::string> argv{uv, "pip", "install", "--python", python};
+  if (no_cache) argv.push_back("--no-cache");
+  argv.insert(argv.end(), requirements.begin(), requirements.end());
+  if (!source.index_url.empty()) {
+    argv.push_back("--index-url");
+    argv.push_back(source.index_url);
+  }
+  if (!source.find_links.empty()) {
+    argv.push_back("--find-links");
+    argv.push_back(source.find_links);
+  }
+  return argv;
+}
+
+Expected<std::vector<std::string>> conda_install_argv(const std::string& program, const std::string& prefix,
+                                                      const model::Plan& plan) {
+  std::size_t at = 0;
+  while (at < plan.argv.size() && plan.argv[at] != "install") ++at;
+  if (plan.package != "conda" || at + 1 >= plan.argv.size()) {
+    return make_error(ErrorKind::kUsage, "the plan has no conda command (torch " + plan.torch + ")",
+                      "pytorch.org stopped publishing conda packages after 2.5.1; use --package pip");
+  }
+  std::vector<std::string> argv{program, "install", "-y", "-p", prefix};
+  for (std::size_t i = at + 1; i < plan.argv.size(); ++i) {
+    if (plan.argv[i] == "-y" || plan.argv[i] == "--yes") continue;
+    argv.push_back(plan.argv[i]);
+  }
+  return argv;
+}
+
+std::optional<std::string> find_program(const host::Host& host, const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    return host.fs.is_executable(name) ? std::optional<std::string>(name) : std::nullopt;
+  }
+  auto path = host.env.get("PATH");
+  if (!path) return std::nullopt;
+  for (auto dir : str::split(*path, ':')) {
+    if (dir.empty()) continue;
+    std::string candidate = std::string(dir) + "/" + name;
+    if (host.fs.is_executable(candidate) && !host.fs.is_dir(candidate)) return candidate;
+  }
+  return std::nullopt;
+}
+
+Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::string& python,
+                                               std::chrono::milliseconds timeout) {
+  host::RunOptions options;
+  options.timeout = timeout;
+  auto result = host.runner.run(
+      {python, "-c",
+       "import sys, struct; print(sys.executable); print('%d.%d' % sys.version_info[:2]); "
+       "print(struct.calcsize('P') * 8); print(sys.prefix)"},
+      options);
+  if (!result.ok()) {
+    std::string why = !result.started ? result.start_error
+                      : result.timed_out ? "it did not answer within " + std::to_string(timeout.count() / 1000) + " s"
+                                         : last_lines(result.err, 3);
+    return make_error(ErrorKind::kEnvironment, "could not run the Python interpreter " + python + ": " + why,
+                      "pass --python with the path of a working interpreter");
+  }
+  auto lines = str::split(result.out, '\n');
+  if (lines.size() < 4) {
+    return make_error(ErrorKind::kEnvironment, "the interpreter " + python + " gave an unexpected answer",
+                      "pass --python with the path of a working interpreter");
+  }
+  InterpreterInfo info;
+  info.executable = std::string(str::trim(lines[0]));
+  info.version = std::string(str::trim(lines[1]));
+  info.bits = std::string(str::trim(lines[2])) == "32" ? 32 : 64;
+  info.prefix = std::string(str::trim(lines[3]));
+  return info;
+}
+
 InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catalogue, const InstallRequest& request,
                            const std::function<void(std::string_view)>& progress) {
+  const auto started = std::chrono::steady_clock::now();
   InstallOutcome outcome;
+  outcome.installer = to_string(request.installer);
+  auto finish = [&]() -> InstallOutcome {
+    outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    return std::move(outcome);
+  };
   auto say = [&](const std::string& line) { if (progress) progress("torchup: " + line + "\n"); };
+  const bool conda = is_conda(request.installer);
+  if (!request.plan.fits && request.plan.torch.empty()) {  // the planner's "nothing fits" verdict
+    std::string why;
+    for (const auto& reason : request.plan.reasons) why += (why.empty() ? ": " : "; ") + reason;
+    outcome.failure_id = "no-fit";
+    outcome.message = "no PyTorch build fits this machine" + why;
+    outcome.state = "nothing was changed";
+    return finish();
+  }
   for (const auto& source : request.sources) {
     auto allowed = check_index_url(source.index_url.empty() ? source.find_links : source.index_url, request.allow_insecure);
     if (allowed && !source.find_links.empty()) allowed = check_index_url(source.find_links, request.allow_insecure);
-    if (!allowed) {
+    if (!allowed && !(source.index_url.empty() && source.find_links.empty())) {
       outcome.message = allowed.error().message + "; " + allowed.error().hint;
       outcome.state = "nothing was changed";
-      return outcome;
+      return finish();
     }
   }
+  if (request.installer != Installer::kPip && request.installer_program.empty()) {
+    outcome.message = std::string("no ") + outcome.installer + " program was given to run";
+    outcome.state = "nothing was changed";
+    return finish();
+  }
   std::string python = request.venv ? *request.venv + "/bin/python" : request.python;
+  outcome.python = python;
   std::vector<IndexSource> urls = request.sources;
-  if (urls.empty()) urls.push_back({"default", "", ""});  // pip's configured default index
+  if (urls.empty() || conda) urls = {IndexSource{"default", "", ""}};  // conda: the plan's channels
   auto requirements = plan_requirements(request.plan);
-  std::string untouched = request.venv ? "the new venv at " + *request.venv + " exists but does not contain torch"
-                                       : "pip installed nothing; the environment of " + python + " is unchanged";
+  std::string target = request.venv ? *request.venv : request.env_dir.value_or(python + "'s environment");
+  std::string untouched = request.venv ? "the new " + std::string(conda ? "conda env" : "venv") + " at " +
+                                             *request.venv + " exists but does not contain torch"
+                                       : outcome.installer + " installed nothing; the environment of " + python +
+                                             " is unchanged";
+
+  // Steps: [venv], install, verify.
+  const int steps = (request.venv ? 1 : 0) + 2;
+  int step = 0;
+  auto step_line = [&](const std::string& what) {
+    say("[" + std::to_string(++step) + "/" + std::to_string(steps) + "] " + what);
+  };
+
+  // conda installs into a prefix: the new env, or the interpreter's sys.prefix.
+  std::string conda_prefix = request.venv ? *request.venv : request.env_dir.value_or("");
+  if (conda && conda_prefix.empty()) {
+    outcome.message = "conda needs the environment prefix to install into";
+    outcome.state = "nothing was changed";
+    return finish();
+  }
+  std::vector<std::string> conda_argv;
+  if (conda) {
+    auto argv = conda_install_argv(request.installer_program, conda_prefix, request.plan);
+    if (!argv) {
+      outcome.message = argv.error().message + "; " + argv.error().hint;
+      outcome.state = "nothing was changed";
+      return finish();
+    }
+    conda_argv = *argv;
+  }
+  auto attempt_argv = [&](const IndexSource& source, bool no_cache) {
+    if (conda) return conda_argv;
+    if (request.installer == Installer::kUv) {
+      return uv_install_argv(request.installer_program, python, requirements, source, no_cache);
+    }
+    return pip_install_argv(python, requirements, source, no_cache);
+  };
+
+  // A second torchup install into the same environment is refused (flock; dry runs
+  // change nothing and take no lock).
+  LockAttempt lock;
+  std::optional<std::string> lock_dir = request.venv ? request.venv : request.env_dir;
+  if (!request.dry_run && request.locker && lock_dir) {
+    lock = request.locker(*lock_dir);
+    if (!lock.acquired) {
+      std::string pid = lock.holder_pid ? " (pid " + std::to_string(*lock.holder_pid) + ")" : "";
+      outcome.failure_id = "install-locked";
+      outcome.message = "another torchup install" + pid + " is installing into " + *lock_dir +
+                        "; wait for it to finish" +
+                        (lock.holder_pid ? ", or stop it (kill " + std::to_string(*lock.holder_pid) + ")" : "") +
+                        ", then run torchup install again (lock file " + lock.lock_path + ")";
+      outcome.state = "nothing was changed by this run; the other install is still working on " + *lock_dir;
+      return finish();
+    }
+    outcome.lock_path = lock.lock_path;
+    if (!lock.note.empty()) outcome.notes.push_back(lock.note);
+  }
 
   host::RunOptions options;
   options.timeout = request.step_timeout;
@@ -110,61 +304,62 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
   options.on_output = [&](std::string_view chunk, bool) { if (progress) progress(chunk); };
 
   if (request.venv) {
-    std::vector<std::string> argv{request.python, "-m", "venv", *request.venv};
+    std::vector<std::string> argv =
+        conda ? std::vector<std::string>{request.installer_program, "create", "-y", "-p", *request.venv,
+                                         "python=" + request.plan.python}
+              : std::vector<std::string>{request.python, "-m", "venv", *request.venv};
     outcome.commands.push_back(argv);
     if (!request.dry_run) {
-      say("creating venv " + *request.venv);
+      step_line(std::string("creating ") + (conda ? "conda env " : "venv ") + *request.venv);
       auto made = host.runner.run(argv, options);
       if (!made.ok()) {
-        outcome.message = "could not create the venv " + *request.venv + " with " + request.python;
+        outcome.message = "could not create the " + std::string(conda ? "conda env " : "venv ") + *request.venv +
+                          " with " + (conda ? request.installer_program : request.python);
         outcome.output_tail = last_lines(made.out + made.err + made.start_error, 12);
         outcome.state = "nothing was installed";
-        return outcome;
+        return finish();
       }
     }
   }
   if (request.dry_run) {
-    outcome.commands.push_back(pip_install_argv(python, requirements, urls.front(), false));
+    outcome.commands.push_back(attempt_argv(urls.front(), false));
+    outcome.source_used = urls.front();
     outcome.ok = true;
     outcome.state = "dry run: nothing was changed";
-    return outcome;
+    return finish();
   }
 
   bool no_cache_dir = false;
-  for (std::size_t u = 0; u < urls.size(); ++u) {
+  bool installed = false;
+  step_line("installing " + (conda ? join(std::vector<std::string>(conda_argv.begin() + 5, conda_argv.end()))
+                                   : join(requirements)) +
+            " with " + outcome.installer + " into " + target);
+  for (std::size_t u = 0; u < urls.size() && !installed; ++u) {
     for (int network_retry = 0; network_retry < 2;) {
-      auto argv = pip_install_argv(python, requirements, urls[u], no_cache_dir);
+      auto argv = attempt_argv(urls[u], no_cache_dir);
       outcome.commands.push_back(argv);
       say("running " + join(argv));
       auto result = host.runner.run(argv, options);
       std::string output = result.out + "\n" + result.err;
       if (result.ok()) {
         outcome.failure_id.reset();
-        auto check = host.runner.run({python, "-c", "import torch; print(torch.__version__)"}, options);
-        if (!check.ok()) {
-          outcome.message = "pip finished but `import torch` fails in " + python;
-          outcome.output_tail = last_lines(check.out + check.err + check.start_error, 12);
-          outcome.state = "torch is installed in " + python + "'s environment but does not import; run `torchup doctor --python " + python + "`";
-          return outcome;
-        }
-        outcome.installed_version = last_lines(check.out, 1);
-        outcome.ok = true;
-        outcome.message = "installed torch " + outcome.installed_version + " into " + python;
-        outcome.state = "torch " + outcome.installed_version + " is installed in " + python + "'s environment";
-        return outcome;
+        outcome.source_used = urls[u];
+        installed = true;
+        break;
       }
       if (!result.started) {
-        outcome.message = "could not run " + python + ": " + result.start_error;
+        outcome.message = "could not run " + argv.front() + ": " + result.start_error;
         outcome.state = untouched;
-        return outcome;
+        return finish();
       }
       auto matches = data::classify_output(catalogue, output, {"install"});
       outcome.failure_id = pick_failure(matches);
       outcome.output_tail = last_lines(output, 12);
       const data::FailureKind* kind = outcome.failure_id ? catalogue.find(*outcome.failure_id) : nullptr;
       std::string id = outcome.failure_id.value_or("");
-      if (id == "pip-memoryerror" && !no_cache_dir) {
-        say("pip ran out of memory (MemoryError); retrying once with --no-cache-dir");
+      if (id == "pip-memoryerror" && !no_cache_dir && !conda) {
+        say(outcome.installer + " ran out of memory (MemoryError); retrying once with " +
+            (request.installer == Installer::kUv ? "--no-cache" : "--no-cache-dir"));
         no_cache_dir = true;
         continue;
       }
@@ -175,23 +370,98 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
       }
       if (id == "network-timeout" || id == "hash-mismatch-truncated-download") break;  // next mirror
       if (id == "pep668-externally-managed") {
-        outcome.message = python + " is externally managed (PEP 668): pip refuses to install into it. "
-                          "torchup does not pass --break-system-packages; install into a venv instead: "
-                          "torchup install --venv ~/.venvs/torch";
+        outcome.message = python + " is externally managed (PEP 668): " + outcome.installer +
+                          " refuses to install into it. torchup does not pass --break-system-packages; "
+                          "install into a venv instead: torchup install --venv ~/.venvs/torch";
       } else if (kind != nullptr) {
         outcome.message = kind->cause + " Fix: " + kind->fix;
       } else {
-        outcome.message = "pip failed (exit " + std::to_string(result.exit_code) + ") for a reason torchup does not know; its last lines follow";
+        outcome.message = outcome.installer + " failed (exit " + std::to_string(result.exit_code) +
+                          ") for a reason torchup does not know; its last lines follow";
       }
       outcome.state = untouched;
-      return outcome;
+      return finish();
     }
-    if (u + 1 < urls.size()) say("giving up on " + urls[u].name + "; trying the next index " + urls[u + 1].name);
+    if (!installed && u + 1 < urls.size()) {
+      say("giving up on " + source_label(urls[u]) + "; trying the next index " + source_label(urls[u + 1]));
+    }
   }
-  const data::FailureKind* kind = outcome.failure_id ? catalogue.find(*outcome.failure_id) : nullptr;
-  outcome.message = "every index failed" + (kind ? " (" + kind->id + "): " + kind->fix : std::string("."));
-  outcome.state = untouched;
-  return outcome;
+  if (!installed) {
+    const data::FailureKind* kind = outcome.failure_id ? catalogue.find(*outcome.failure_id) : nullptr;
+    outcome.message = "every index failed" + (kind ? " (" + kind->id + "): " + kind->fix : std::string("."));
+    outcome.state = untouched;
+    return finish();
+  }
+
+  // Prove it works (the guide's step 3), in the interpreter that was installed into.
+  const std::string doctor = "run `torchup doctor --python " + python + "`";
+  if (request.verifier) {
+    step_line("verifying torch in " + python);
+    auto report = request.verifier(python);
+    if (!report) {
+      outcome.verify_error = report.error().message;
+      outcome.failure_id = "verify-failed";
+      outcome.message = outcome.installer + " finished but torchup could not verify the result: " +
+                        report.error().message;
+      outcome.state = "the packages were installed into " + target + " but were not verified; " + doctor;
+      return finish();
+    }
+    outcome.verify = std::move(*report);
+    const VerifyReport& v = *outcome.verify;
+    if (v.run.output && v.run.output->torch) outcome.installed_version = v.run.output->torch->version;
+    if (!v.ok()) {
+      outcome.failure_id = "verify-failed";
+      outcome.message = outcome.installer + " finished but verify found problems: " + failed_checks(v);
+      outcome.state = (outcome.installed_version.empty() ? std::string("torch")
+                                                         : "torch " + outcome.installed_version) +
+                      " is installed in " + target + " but does not work as it should (failed: " + failed_checks(v) +
+                      "); nothing was rolled back; " + doctor;
+      return finish();
+    }
+  } else {
+    step_line("checking that torch imports in " + python);
+    auto check = host.runner.run({python, "-c", "import torch; print(torch.__version__)"}, options);
+    if (!check.ok()) {
+      outcome.message = outcome.installer + " finished but `import torch` fails in " + python;
+      outcome.output_tail = last_lines(check.out + check.err + check.start_error, 12);
+      outcome.state = "torch is installed in " + python + "'s environment but does not import; " + doctor;
+      return finish();
+    }
+    outcome.installed_version = last_lines(check.out, 1);
+  }
+  outcome.ok = true;
+  outcome.message = "installed torch " + outcome.installed_version + " into " + python;
+  outcome.state = "torch " + outcome.installed_version + " is installed in " + python + "'s environment" +
+                  (request.verifier ? " and verified" : "");
+  return finish();
+}
+
+nlohmann::json to_json(const InstallOutcome& outcome) {
+  nlohmann::json j;
+  j["schema"] = "torchup.install/1";
+  j["ok"] = outcome.ok;
+  j["installer"] = outcome.installer;
+  j["python"] = outcome.python;
+  j["commands"] = outcome.commands;
+  j["failure_id"] = outcome.failure_id ? nlohmann::json(*outcome.failure_id) : nlohmann::json(nullptr);
+  j["message"] = outcome.message;
+  j["state"] = outcome.state;
+  j["output_tail"] = outcome.output_tail;
+  j["installed_version"] = outcome.installed_version.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(outcome.installed_version);
+  if (outcome.source_used) {
+    j["index"] = {{"name", outcome.source_used->name},
+                  {"index_url", outcome.source_used->index_url},
+                  {"find_links", outcome.source_used->find_links}};
+  } else {
+    j["index"] = nullptr;
+  }
+  j["verify"] = outcome.verify ? to_json(*outcome.verify) : nlohmann::json(nullptr);
+  if (!outcome.verify_error.empty()) j["verify_error"] = outcome.verify_error;
+  j["lock"] = outcome.lock_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.lock_path);
+  j["notes"] = outcome.notes;
+  j["seconds"] = static_cast<double>(outcome.elapsed.count()) / 1000.0;
+  return j;
 }
 
 }  // namespace torchup::act

@@ -1,27 +1,59 @@
-// `torchup install`: runs a plan's pip install as an argument vector through
-// host::ProcessRunner (never a shell), optionally into a fresh venv, classifies a
-// failure with the install-failure catalogue (data/failures.h) and applies the
-// remedy the catalogue and the guide give: MemoryError -> retry once with
-// --no-cache-dir; network timeout/reset -> retry once, then the next index URL;
-// PEP 668 -> stop and tell the user to use --venv (never --break-system-packages).
+// `torchup install`: runs a plan's install as an argument vector through
+// host::ProcessRunner (never a shell) with pip, uv or conda/mamba, optionally into a
+// fresh venv (conda: a fresh env), under a per-environment lock, classifies a failure
+// with the install-failure catalogue (data/failures.h) and applies the remedy the
+// catalogue and the guide give: MemoryError -> retry once with --no-cache-dir (uv:
+// --no-cache); network timeout/reset -> retry once, then the next index; PEP 668 ->
+// stop and tell the user to use --venv (never --break-system-packages). After a
+// successful install it verifies the result (act::verify_python, injected).
 // Every outcome carries a `state` sentence saying what the environment now holds.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "act/mirrors.h"
+#include "act/verify.h"
 #include "data/failures.h"
 #include "host/host.h"
 #include "model/plan.h"
 #include "util/expected.h"
 
 namespace torchup::act {
+
+enum class Installer { kPip, kUv, kConda, kMamba };
+const char* to_string(Installer installer);
+
+// The result of trying to lock an environment for one install.
+struct LockAttempt {
+  bool acquired = false;            // false: another install holds it
+  std::optional<long> holder_pid;   // the holder's pid, as it wrote it into the lock file
+  std::string lock_path;            // the lock file used
+  std::string note;                 // e.g. "no lock file could be created: ..." (acquired anyway)
+  std::shared_ptr<void> handle;     // keeps the lock; released when the last copy goes
+};
+
+// Locks environment directory `env_dir` (a venv, a conda env, an interpreter's
+// sys.prefix). The seam: tests hand in a function that reports "held".
+using EnvLocker = std::function<LockAttempt(const std::string& env_dir)>;
+
+// flock(2) on ENV/.torchup-install.lock when ENV is (or will be) an environment of
+// its own (missing or empty dir, pyvenv.cfg, conda-meta, an existing lock file);
+// else, or when that file cannot be created, on
+// $XDG_RUNTIME_DIR (or /tmp)/torchup-install-<hash of ENV's path>.lock.
+// The holder writes its pid into the file. flock locks die with their process, so a
+// lock can never be stale. Linux/POSIX (install_lock_posix.cpp).
+EnvLocker make_flock_locker(const host::Environment& env);
+
+// Runs the verify probe in the freshly installed interpreter (the CLI passes
+// act::verify_python; tests pass canned reports).
+using Verifier = std::function<Expected<VerifyReport>(const std::string& python)>;
 
 struct InstallRequest {
   model::Plan plan;                        // torch/torchvision/torchaudio versions to install
@@ -32,6 +64,12 @@ struct InstallRequest {
   bool dry_run = false;                    // only report what would run
   std::map<std::string, std::string> env;  // extra environment for pip (tests isolate pip config)
   std::chrono::milliseconds step_timeout{std::chrono::minutes(60)};
+  // --- added for `torchup install [plan options]` ---
+  Installer installer = Installer::kPip;
+  std::string installer_program;           // uv / conda / mamba executable (pip: unused)
+  std::optional<std::string> env_dir;      // environment to lock when not a venv (sys.prefix)
+  EnvLocker locker;                        // unset: no lock (dry runs, library use)
+  Verifier verifier;                       // unset: only `import torch` is checked
 };
 
 struct InstallOutcome {
@@ -42,6 +80,15 @@ struct InstallOutcome {
   std::string state;                               // what the environment holds now
   std::string output_tail;                         // installer's last lines on an unknown failure
   std::string installed_version;                   // torch.__version__ after a successful install
+  // --- added ---
+  std::string installer;                           // "pip", "uv", "conda", "mamba"
+  std::string python;                              // the interpreter installed into
+  std::optional<IndexSource> source_used;          // the index the successful run used
+  std::optional<VerifyReport> verify;              // the verify report after installing
+  std::string verify_error;                        // why verify could not run, when it could not
+  std::string lock_path;                           // the lock file held during the install
+  std::vector<std::string> notes;                  // lock notes and the like
+  std::chrono::milliseconds elapsed{0};
 };
 
 // An index URL is allowed when it is https://, or http:// on 127.0.0.1 /
@@ -51,13 +98,47 @@ Status check_index_url(const std::string& url, bool allow_insecure);
 // The requirement strings for the plan: "torch==2.12.0", "torchvision==0.27.0"...
 std::vector<std::string> plan_requirements(const model::Plan& plan);
 
+// Where the plan's own command installs from (--index-url / -f in its argv);
+// name "official". Empty URLs: pip's configured default index (PyPI).
+IndexSource plan_source(const model::Plan& plan);
+
 // The pip argv for one attempt.
 std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
                                           const IndexSource& source, bool no_cache_dir);
+
+// uv's pip interface (astral-sh/uv crates/uv-cli/src/lib.rs PipInstallArgs: `--python`
+// names the target interpreter; --index-url / --find-links as pip's; crates/uv-cache/
+// src/cli.rs: `--no-cache`, alias --no-cache-dir).
+std::vector<std::string> uv_install_argv(const std::string& uv, const std::string& python,
+                                         const std::vector<std::string>& requirements, const IndexSource& source,
+                                         bool no_cache);
+
+// conda/mamba: `PROGRAM install -y -p PREFIX <the plan's packages and -c channels>`
+// (the plan's argv after "install", as pytorch.org's previous-versions page writes it;
+// -y and -p are conda's documented `conda install` flags). Error when the plan has no
+// conda command.
+Expected<std::vector<std::string>> conda_install_argv(const std::string& program, const std::string& prefix,
+                                                      const model::Plan& plan);
+
+// Finds a program on $PATH through the host (nullopt when absent); a name with '/'
+// is checked as given.
+std::optional<std::string> find_program(const host::Host& host, const std::string& name);
+
+// What an interpreter says about itself (one short process, argv only).
+struct InterpreterInfo {
+  std::string executable;  // sys.executable
+  std::string version;     // "3.11" (major.minor)
+  int bits = 64;
+  std::string prefix;      // sys.prefix: the environment it installs into
+};
+Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::string& python,
+                                               std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // Runs the install. `progress` receives torchup's own step lines and the
 // installer's output as it arrives.
 InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catalogue, const InstallRequest& request,
                            const std::function<void(std::string_view)>& progress);
+
+nlohmann::json to_json(const InstallOutcome& outcome);
 
 }  // namespace torchup::act

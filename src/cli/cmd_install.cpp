@@ -1,30 +1,38 @@
-// `torchup install [--python PATH] [--torch VER] [--platform cpu|cuXYZ|...]
-//                  [--mirror URL] [--venv DIR] [--dry-run] [--yes] [--allow-insecure]`
-// Thin: options -> act::InstallRequest -> act::run_install -> summary.
+// `torchup install [plan options] [--venv DIR] [--installer auto|pip|uv|conda|mamba]
+//                  [--mirror auto|NAME|URL]... [--allow-insecure] [--dry-run] [--yes] [--json]`
+// Thin: plan for this machine and the chosen interpreter (the same options as
+// `torchup plan`), pick the installer and the index order, then act::run_install
+// (lock, venv, install, verify) and a summary.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "act/install.h"
+#include "act/mirrors.h"
+#include "act/verify.h"
+#include "act/verify_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/plan_options.h"
+#include "model/plan.h"
 
 namespace torchup::cli {
 namespace {
 
 struct InstallArgs {
-  std::string python = "python3";
-  std::string torch;
-  std::string torchvision;
-  std::string torchaudio;
-  std::string platform = "cpu";
+  PlanOptions plan;
   std::vector<std::string> mirrors;
   std::string venv;
+  std::string installer = "auto";
   bool dry_run = false;
   bool yes = false;
   bool allow_insecure = false;
+  bool json = false;
 };
 
 std::string join(const std::vector<std::string>& argv) {
@@ -33,84 +41,314 @@ std::string join(const std::vector<std::string>& argv) {
   return out;
 }
 
-int run_install_command(Context& ctx, const InstallArgs& args) {
+bool is_version_text(const std::string& text) {
+  return !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+struct InstallerChoice {
+  act::Installer installer = act::Installer::kPip;
+  std::string program;
+  std::string note;
+};
+
+// The plan's package decides the tool; --installer may ask for uv on a pip plan or
+// mamba on a conda plan. A missing uv falls back to pip (same packages, same index).
+Expected<InstallerChoice> choose_installer(const host::Host& host, const model::Plan& plan, const std::string& asked) {
+  InstallerChoice choice;
+  if (plan.package == "libtorch") {
+    return make_error(ErrorKind::kUsage, "install installs Python packages; LibTorch is a zip archive",
+                      "download it with the link from `torchup select --package libtorch`");
+  }
+  if (plan.package == "conda") {
+    if (asked == "pip" || asked == "uv") {
+      return make_error(ErrorKind::kUsage, "--installer " + asked + " cannot run a conda plan",
+                        "plan for pip with --package pip (or --package uv)");
+    }
+    if (asked == "mamba") {
+      if (auto mamba = act::find_program(host, "mamba")) return InstallerChoice{act::Installer::kMamba, *mamba, ""};
+      choice.note = "mamba is not on PATH; using conda";
+    }
+    auto conda = act::find_program(host, "conda");
+    if (!conda) {
+      return make_error(ErrorKind::kEnvironment, "the plan installs with conda, but conda is not on PATH",
+                        "activate your conda installation (Miniforge) or plan for pip with --package pip");
+    }
+    choice.installer = act::Installer::kConda;
+    choice.program = *conda;
+    return choice;
+  }
+  if (asked == "conda" || asked == "mamba") {
+    return make_error(ErrorKind::kUsage, "--installer " + asked + " needs a conda plan",
+                      "add --package conda (pytorch.org published conda packages up to torch 2.5.1)");
+  }
+  if (asked == "uv" || (asked == "auto" && plan.package == "uv")) {
+    if (auto uv = act::find_program(host, "uv")) return InstallerChoice{act::Installer::kUv, *uv, ""};
+    choice.note = "uv is not on PATH; using pip with the same packages and index";
+  }
+  return choice;
+}
+
+// --mirror specs -> the index order (mirrors first, the official index last).
+Expected<std::vector<act::IndexSource>> resolve_sources(Context& ctx, const InstallArgs& args, const model::Plan& plan,
+                                                        std::vector<std::string>& notes) {
+  act::IndexSource official = act::plan_source(plan);
+  if (args.mirrors.empty()) return std::vector<act::IndexSource>{official};
+  auto list = ctx.store().load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
+  if (!list) return list.error();
+  // The variant is the wheel index the plan's own command names
+  // (https://download.pytorch.org/whl/<variant>); none: the plan installs from PyPI.
+  std::string variant;
+  const std::string whl = "https://download.pytorch.org/whl/";
+  if (official.index_url.rfind(whl, 0) == 0) variant = official.index_url.substr(whl.size());
+  else if (!official.index_url.empty() || !official.find_links.empty()) variant = plan.platform;
+  while (!variant.empty() && variant.back() == '/') variant.pop_back();
+  std::vector<act::IndexSource> order;
+  std::optional<act::IndexSource> last;
+  auto same = [](const act::IndexSource& a, const act::IndexSource& b) {
+    return a.index_url == b.index_url && a.find_links == b.find_links;
+  };
+  for (const auto& spec : args.mirrors) {
+    auto choice = act::choose_mirrors(ctx.live_host().http, *list, spec, variant, args.allow_insecure);
+    if (!choice) return choice.error();
+    for (const auto& probe : choice->probes) {
+      notes.push_back(probe.bytes_per_second
+                          ? fmt::format("probe {}: {:.0f} KiB/s ({})", probe.name, *probe.bytes_per_second / 1024.0,
+                                        probe.url)
+                          : fmt::format("probe {}: failed ({}) {}", probe.name, probe.error, probe.url));
+    }
+    for (const auto& note : choice->notes) notes.push_back(note);
+    if (choice->order.empty()) continue;
+    last = choice->order.back();  // the official index, always last
+    for (std::size_t i = 0; i + 1 < choice->order.size(); ++i) {
+      bool seen = false;
+      for (const auto& s : order) seen = seen || same(s, choice->order[i]);
+      if (!seen) order.push_back(choice->order[i]);
+    }
+  }
+  order.push_back(last.value_or(official));
+  return order;
+}
+
+act::TextStyle text_style(const Context& ctx) {
+  const Style s = ctx.style;
+  return {[s](std::string_view t) { return s.green(t); }, [s](std::string_view t) { return s.red(t); },
+          [s](std::string_view t) { return s.yellow(t); }, [s](std::string_view t) { return s.dim(t); },
+          [s](std::string_view t) { return s.bold(t); }};
+}
+
+int run_install_command(Context& ctx, InstallArgs args) {
+  if (!args.plan.root.empty() || !args.plan.profile.empty()) {
+    return ctx.fail(make_error(ErrorKind::kUsage,
+                               std::string(args.plan.root.empty() ? "--profile" : "--root") +
+                                   " describes another machine; install only runs on this one",
+                               "use `torchup plan " + std::string(args.plan.root.empty() ? "--profile" : "--root") +
+                                   " ...` to see that machine's plan"));
+  }
+  const std::vector<std::string> installers{"auto", "pip", "uv", "conda", "mamba"};
+  if (std::find(installers.begin(), installers.end(), args.installer) == installers.end()) {
+    return ctx.fail(make_error(ErrorKind::kUsage, "--installer " + args.installer + " is not known",
+                               "choose auto, pip, uv, conda or mamba"));
+  }
+  host::Host& host = ctx.live_host();
+  std::ostream& info = args.json ? ctx.err : ctx.out;
+
+  // The interpreter: --python PATH is asked for its version (the plan is for that
+  // version); --python X.Y and no --python let the planner pick a detected one.
+  std::string interpreter;
+  const std::string asked = args.plan.prefs.python;
+  if (!asked.empty() && !is_version_text(asked)) {
+    auto found = act::find_program(host, asked);
+    if (!found) {
+      return ctx.fail(make_error(ErrorKind::kNotFound, "no Python interpreter " + asked,
+                                 "pass --python with the path of an existing interpreter"));
+    }
+    auto described = act::describe_interpreter(host, *found);
+    if (!described) return ctx.fail(described.error());
+    interpreter = *found;
+    args.plan.prefs.python = described->version;
+  }
+  auto plan = compute_plan(ctx, args.plan);
+  ctx.flush_data_warnings();
+  if (!plan) return ctx.fail(plan.error());
+  if (!interpreter.empty()) plan->python_path = interpreter;
+  if (!plan->fits) {
+    if (args.json) {
+      nlohmann::json j{{"schema", "torchup.install/1"}, {"ok", false}, {"plan", model::to_json(*plan)},
+                       {"message", "no PyTorch build fits this machine"}, {"state", "nothing was changed"}};
+      ctx.out << j.dump(2) << "\n";
+    } else {
+      ctx.out << plan_text(*plan, ctx.style) << "\nNothing was installed: no PyTorch build fits (see above).\n";
+    }
+    return exit_code_for(ErrorKind::kNoFit);
+  }
+  if (interpreter.empty()) interpreter = plan->python_path;
+  if (interpreter.empty()) {
+    if (auto python3 = act::find_program(host, "python3"); python3 && asked.empty()) interpreter = *python3;
+  }
+  if (interpreter.empty()) {
+    return ctx.fail(make_error(ErrorKind::kNotFound,
+                               "no Python " + (asked.empty() ? std::string() : asked + " ") + "interpreter found on this machine",
+                               "pass --python with the path of the interpreter to install into (or to make the venv with)"));
+  }
+  auto described = act::describe_interpreter(host, interpreter);
+  if (!described) return ctx.fail(described.error());
+
+  auto choice = choose_installer(host, *plan, args.installer);
+  if (!choice) return ctx.fail(choice.error());
+  if (!args.mirrors.empty() && (choice->installer == act::Installer::kConda || choice->installer == act::Installer::kMamba)) {
+    return ctx.fail(make_error(ErrorKind::kUsage, "--mirror applies to pip and uv installs",
+                               "conda installs from the plan's channels (-c pytorch ...); configure conda mirrors in .condarc"));
+  }
+  // conda installs into conda environments (they have conda-meta/); a system
+  // Python's prefix is not one.
+  if ((choice->installer == act::Installer::kConda || choice->installer == act::Installer::kMamba) &&
+      args.venv.empty() && !host.fs.is_dir(described->prefix + "/conda-meta")) {
+    return ctx.fail(make_error(ErrorKind::kUsage,
+                               described->prefix + " (" + interpreter + ") is not a conda environment",
+                               "pass --venv DIR to create a conda env there, or --python with a conda env's python"));
+  }
+  std::vector<std::string> notes;
+  auto sources = resolve_sources(ctx, args, *plan, notes);
+  if (!sources) return ctx.fail(sources.error());
+  for (const auto& source : *sources) {
+    for (const auto& url : {source.index_url, source.find_links}) {
+      if (url.empty()) continue;
+      auto allowed = act::check_index_url(url, args.allow_insecure);
+      if (!allowed) return ctx.fail(allowed.error());
+    }
+  }
+
   act::InstallRequest request;
-  request.plan.fits = true;
-  request.plan.package = "pip";
-  request.plan.torch = args.torch;
-  request.plan.platform = args.platform;
-  if (!args.torchvision.empty()) request.plan.torchvision = args.torchvision;
-  if (!args.torchaudio.empty()) request.plan.torchaudio = args.torchaudio;
-  request.python = args.python;
+  request.plan = *plan;
+  request.python = interpreter;
   if (!args.venv.empty()) request.venv = args.venv;
+  else request.env_dir = described->prefix;
+  request.sources = *sources;
   request.allow_insecure = args.allow_insecure;
   request.dry_run = args.dry_run;
-  for (const auto& url : args.mirrors) request.sources.push_back({"url", url, ""});
-  // The official wheel index always comes last as the fallback (pytorch.org
-  // "Start Locally" commands: --index-url https://download.pytorch.org/whl/<platform>).
-  request.sources.push_back({"official", "https://download.pytorch.org/whl/" + args.platform, ""});
-  for (const auto& source : request.sources) {
-    auto allowed = act::check_index_url(source.index_url, args.allow_insecure);
-    if (!allowed) return ctx.fail(allowed.error());
+  request.installer = choice->installer;
+  request.installer_program = choice->program;
+
+  // What will happen, briefly: the verdict, why, and where from.
+  info << ctx.style.bold(fmt::format("Plan: torch {} ({}) for Python {}", plan->torch, plan->platform,
+                                     described->version))
+       << " with " << act::to_string(choice->installer) << ", into "
+       << (request.venv ? "a new " + std::string(choice->installer == act::Installer::kPip ||
+                                                 choice->installer == act::Installer::kUv
+                                             ? "venv "
+                                             : "conda env ") +
+                              *request.venv
+                        : described->prefix + " (" + interpreter + ")")
+       << "\n";
+  for (const auto& reason : plan->reasons) info << "  - " << reason << "\n";
+  for (const auto& warning : plan->warnings) info << "  ! " << warning << "\n";
+  if (!choice->note.empty()) info << "  note: " << choice->note << "\n";
+  for (const auto& note : notes) info << "  mirror: " << note << "\n";
+  if (choice->installer == act::Installer::kPip || choice->installer == act::Installer::kUv) {
+    info << "  index order:";
+    for (const auto& s : *sources) {
+      info << " " << s.name << "="
+           << (!s.index_url.empty() ? s.index_url : !s.find_links.empty() ? "-f " + s.find_links : "(default)");
+    }
+    info << "\n";
   }
+
   if (!args.dry_run && !args.yes) {
     if (isatty(STDIN_FILENO) == 0) {
       return ctx.fail(make_error(ErrorKind::kUsage, "install needs confirmation but stdin is not a terminal",
                                  "pass --yes to install without asking, or --dry-run to see the commands"));
     }
-    ctx.out << "Install " << join(act::plan_requirements(request.plan)) << " with " << request.python
-            << (request.venv ? " into a new venv " + *request.venv : std::string()) << "? [y/N] " << std::flush;
+    info << "Install " << join(act::plan_requirements(request.plan)) << "? [y/N] " << std::flush;
     std::string answer;
     std::getline(std::cin, answer);
     if (answer != "y" && answer != "Y" && answer != "yes") {
-      ctx.out << "Nothing installed.\n";
+      info << "Nothing installed.\n";
       return 1;
     }
   }
   auto catalogue = ctx.store().load<data::FailureCatalogue>("install-failures.json", data::parse_failure_catalogue);
   if (!catalogue) return ctx.fail(catalogue.error());
-  auto outcome = act::run_install(ctx.live_host(), *catalogue, request,
-                                  [&ctx](std::string_view chunk) { ctx.out << chunk << std::flush; });
+  if (!args.dry_run) {
+    request.locker = act::make_flock_locker(host.env);
+    data::DataStore& store = ctx.store();
+    request.verifier = [&host, &store](const std::string& python) {
+      act::VerifyOptions options;
+      options.python = python;
+      return act::verify_python(host, store, options);
+    };
+  }
+  auto outcome = act::run_install(host, *catalogue, request,
+                                  [&info](std::string_view chunk) { info << chunk << std::flush; });
+  const int code = outcome.ok ? 0 : outcome.failure_id.value_or("") == "verify-failed" ? 1 : 3;
+  if (args.json) {
+    auto j = act::to_json(outcome);
+    j["plan"] = model::to_json(*plan);
+    j["dry_run"] = args.dry_run;
+    for (const auto& note : notes) j["notes"].push_back(note);
+    ctx.out << j.dump(2) << "\n";
+    return code;
+  }
   if (args.dry_run) {
     ctx.out << "Would run:\n";
     for (const auto& argv : outcome.commands) ctx.out << "  " << join(argv) << "\n";
+    if (!outcome.ok) ctx.out << "Problem: " << outcome.message << "\n";
     ctx.out << "State: " << outcome.state << "\n";
-    return 0;
+    return outcome.ok ? 0 : 3;
+  }
+  if (outcome.verify) {
+    ctx.out << "\n";
+    act::render_verify(ctx.out, *outcome.verify, text_style(ctx));
   }
   ctx.out << "\n" << (outcome.ok ? ctx.style.green("Installed: ") : ctx.style.red("Install failed: "))
           << outcome.message << "\n";
   if (!outcome.ok && !outcome.output_tail.empty()) ctx.out << "Installer's last lines:\n" << outcome.output_tail << "\n";
+  for (const auto& note : outcome.notes) ctx.out << "Note: " << note << "\n";
+  if (outcome.source_used) {
+    const auto& s = *outcome.source_used;
+    ctx.out << "From: " << s.name << " "
+            << (!s.index_url.empty() ? s.index_url : !s.find_links.empty() ? "-f " + s.find_links : "(default index)")
+            << "\n";
+  }
+  ctx.out << fmt::format("Time: {:.1f} s with {}\n", static_cast<double>(outcome.elapsed.count()) / 1000.0,
+                         outcome.installer);
+  if (outcome.verify) ctx.out << "Verify: " << (outcome.verify->ok() ? "passed" : "FAILED") << "\n";
   ctx.out << "State: " << outcome.state << "\n";
-  if (outcome.ok) ctx.out << "Next: torchup verify --python " << (request.venv ? *request.venv + "/bin/python" : request.python) << "\n";
-  return outcome.ok ? 0 : 3;
+  return code;
 }
 
 }  // namespace
 
 void add_install_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<InstallArgs>();
-  auto* cmd = app.add_subcommand("install",
-                                 "Install PyTorch with pip (argument vector, never a shell), optionally into a new\n"
-                                 "venv; recognises the usual failures (MemoryError, PEP 668, network, hashes) and\n"
-                                 "retries or explains; ends with the state the environment is in.");
+  auto* cmd = app.add_subcommand(
+      "install",
+      "Plan for this machine (the same options as `torchup plan`) and install it with pip, uv or\n"
+      "conda (argument vector, never a shell), optionally into a new venv; one install per\n"
+      "environment at a time (lock); recognises the usual failures (MemoryError, PEP 668,\n"
+      "network, hashes) and retries or explains; verifies the result; ends with the state the\n"
+      "environment is in.");
   cmd->footer(
       "Examples:\n"
-      "  torchup install --torch 2.12.0 --platform cu126 --venv ~/.venvs/torch --yes\n"
-      "  torchup install --platform cpu --dry-run\n"
+      "  torchup install --venv ~/.venvs/torch --yes\n"
+      "  torchup install --torch 2.12.0 --platform cu126 --python /usr/bin/python3.12 --dry-run\n"
+      "  torchup install --package uv --mirror auto --venv ~/.venvs/torch --yes\n"
       "http:// index URLs are refused except on 127.0.0.1/localhost unless --allow-insecure.\n"
-      "Exit codes: 0 installed, 1 declined, 2 usage, 3 the install failed.");
-  cmd->add_option("--python", args->python, "interpreter whose pip installs (default python3)")->type_name("PATH");
-  cmd->add_option("--torch", args->torch, "torch version (default: newest on the index)")->type_name("VER");
-  cmd->add_option("--torchvision", args->torchvision, "torchvision version to install with it")->type_name("VER");
-  cmd->add_option("--torchaudio", args->torchaudio, "torchaudio version to install with it")->type_name("VER");
-  cmd->add_option("--platform", args->platform, "wheel variant: cpu, cu126, rocm7.2, ... (default cpu)");
+      "Exit codes: 0 installed and verified, 1 nothing fits / declined / verify found problems,\n"
+      "2 usage, 3 the install failed or another install holds the environment.");
+  add_plan_options(*cmd, args->plan);
+  cmd->remove_option(cmd->get_option("--mirror"));
   cmd->add_option("--mirror", args->mirrors,
-                  "index URL to try before the official one (repeatable, tried in order)")
-      ->type_name("URL");
-  cmd->add_option("--venv", args->venv, "create a fresh venv in DIR and install there")->type_name("DIR");
-  cmd->add_flag("--dry-run", args->dry_run, "print what would run; change nothing");
+                  "auto (measured), a mirror name from data/mirrors.json, or an index URL; repeatable; the\n"
+                  "official index is always tried last")
+      ->type_name("auto|NAME|URL");
+  cmd->add_option("--venv", args->venv, "create a fresh venv (conda plans: conda env) in DIR and install there")
+      ->type_name("DIR");
+  cmd->add_option("--installer", args->installer, "auto (the plan's package), pip, uv, conda or mamba")
+      ->type_name("NAME");
+  cmd->add_flag("--dry-run", args->dry_run, "print what would run; change nothing (no lock is taken)");
   cmd->add_flag("--yes,-y", args->yes, "do not ask for confirmation");
   cmd->add_flag("--allow-insecure", args->allow_insecure, "allow plain http:// index URLs");
+  cmd->add_flag("--json", args->json, "print the outcome as JSON (schema torchup.install/1); progress goes to stderr");
   cmd->callback([&ctx, args]() { ctx.exit_code = run_install_command(ctx, *args); });
 }
 

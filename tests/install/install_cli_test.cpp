@@ -1,0 +1,217 @@
+// `torchup install` through the real binary: the plan options, --dry-run output for
+// pip, uv and conda plans (fake uv/conda programs on PATH: a dry run never runs
+// them), usage errors (--root, an insecure mirror), --json, and the lock: this test
+// process holds the environment's flock and the real install must refuse.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "host/host.h"
+#include "support/temp_dir.h"
+
+namespace torchup {
+namespace {
+
+using torchup::testing::TempDir;
+
+const char* kPython = "/usr/bin/python3";
+
+host::ProcessResult torchup(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+  std::vector<std::string> argv = {TORCHUP_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  host::RunOptions options;
+  options.timeout = std::chrono::seconds(120);
+  env["NO_COLOR"] = "1";
+  options.env = env;
+  return host::make_process_runner()->run(argv, options);
+}
+
+bool have_python() { return std::filesystem::exists(kPython); }
+
+// A directory with fake `uv`, `conda` and `mamba` programs (a dry run only looks them up).
+std::string fake_bin(const TempDir& dir) {
+  for (const char* name : {"uv", "conda", "mamba"}) {
+    dir.write(std::string("bin/") + name, "#!/bin/sh\necho fake >&2\nexit 99\n");
+    std::filesystem::permissions(dir.path() / "bin" / name, std::filesystem::perms::owner_all);
+  }
+  return (dir.path() / "bin").string();
+}
+
+std::string path_with(const std::string& first) {
+  const char* path = std::getenv("PATH");
+  return first + ":" + (path ? path : "/usr/bin:/bin");
+}
+
+TEST(InstallCli, HelpListsTheInstallOptions) {
+  auto r = torchup({"install", "--help"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* option : {"--venv", "--installer", "--mirror", "--dry-run", "--yes", "--allow-insecure", "--json",
+                             "--platform", "--torch", "--package", "--python"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+  }
+}
+
+TEST(InstallCli, DryRunPipPlanShowsTheVerdictAndTheCommand) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  auto r = torchup({"install", "--platform", "cpu", "--python", kPython, "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Plan: torch "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(cpu) for Python 3."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" with pip, into "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Would run:\n  /usr/bin/python3 -m pip install torch=="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--index-url https://download.pytorch.org/whl/cpu"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("State: dry run: nothing was changed"), std::string::npos) << r.out;
+}
+
+TEST(InstallCli, DryRunUvPlanUsesUvPipInstallWithThePython) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  TempDir dir;
+  std::string bin = fake_bin(dir);
+  auto r = torchup({"install", "--platform", "cpu", "--package", "uv", "--python", kPython, "--dry-run"},
+                   {{"PATH", path_with(bin)}});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(" with uv, into "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  " + bin + "/uv pip install --python /usr/bin/python3 torch=="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--index-url https://download.pytorch.org/whl/cpu"), std::string::npos) << r.out;
+}
+
+TEST(InstallCli, UvAskedButMissingFallsBackToPipWithANote) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "empty");
+  auto r = torchup({"install", "--platform", "cpu", "--installer", "uv", "--python", kPython, "--dry-run"},
+                   {{"PATH", (dir.path() / "empty").string()}});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("uv is not on PATH; using pip"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/usr/bin/python3 -m pip install"), std::string::npos) << r.out;
+}
+
+TEST(InstallCli, DryRunCondaPlanInstallsIntoTheEnvPrefixFromTheChannels) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  TempDir dir;
+  std::string bin = fake_bin(dir);
+  const std::string env = (dir.path() / "env").string();
+  auto r = torchup({"install", "--platform", "cpu", "--package", "conda", "--torch", "2.5.1", "--python", kPython,
+                    "--venv", env, "--dry-run"},
+                   {{"PATH", path_with(bin)}});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(" with conda, into a new conda env " + env), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  " + bin + "/conda create -y -p " + env + " python=3."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  " + bin + "/conda install -y -p " + env + " pytorch==2.5.1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-c pytorch"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(env)) << "a dry run must not create the env";
+}
+
+TEST(InstallCli, CondaPlanRefusesAPrefixThatIsNotACondaEnv) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  TempDir dir;
+  std::string bin = fake_bin(dir);
+  auto r = torchup({"install", "--platform", "cpu", "--package", "conda", "--torch", "2.5.1", "--python", kPython,
+                    "--dry-run"},
+                   {{"PATH", path_with(bin)}});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("is not a conda environment"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--venv DIR"), std::string::npos) << r.err;
+}
+
+TEST(InstallCli, CondaInstallerOnAPipPlanIsAUsageError) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  auto r = torchup({"install", "--platform", "cpu", "--installer", "conda", "--python", kPython, "--dry-run"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--installer conda needs a conda plan"), std::string::npos) << r.err;
+}
+
+TEST(InstallCli, RootAndProfileAreRefused) {
+  auto root = torchup({"install", "--root", "/", "--dry-run"});
+  EXPECT_EQ(root.exit_code, 2);
+  EXPECT_NE(root.err.find("--root describes another machine; install only runs on this one"), std::string::npos)
+      << root.err;
+  auto profile = torchup({"install", "--profile", "machine.json", "--dry-run"});
+  EXPECT_EQ(profile.exit_code, 2);
+  EXPECT_NE(profile.err.find("--profile describes another machine"), std::string::npos) << profile.err;
+}
+
+TEST(InstallCli, InsecureMirrorIsRefusedUnlessAllowed) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  auto refused = torchup({"install", "--platform", "cpu", "--python", kPython, "--mirror",
+                          "http://mirror.example/whl/cpu", "--dry-run"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("http://mirror.example/whl/cpu"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--allow-insecure"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.out.find("Would run"), std::string::npos);
+  auto allowed = torchup({"install", "--platform", "cpu", "--python", kPython, "--mirror",
+                          "http://mirror.example/whl/cpu", "--allow-insecure", "--dry-run"});
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
+  EXPECT_NE(allowed.out.find("--index-url http://mirror.example/whl/cpu"), std::string::npos) << allowed.out;
+}
+
+TEST(InstallCli, MirrorUrlsComeFirstInOrderAndTheOfficialIndexLast) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  auto r = torchup({"install", "--platform", "cpu", "--python", kPython, "--mirror", "http://127.0.0.1:9/a",
+                    "--mirror", "http://127.0.0.1:9/b", "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto a = r.out.find("=http://127.0.0.1:9/a");
+  auto b = r.out.find("=http://127.0.0.1:9/b");
+  auto official = r.out.find("=https://download.pytorch.org/whl/cpu");
+  ASSERT_NE(a, std::string::npos) << r.out;
+  ASSERT_NE(b, std::string::npos) << r.out;
+  ASSERT_NE(official, std::string::npos) << r.out;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, official);
+  EXPECT_NE(r.out.find("--index-url http://127.0.0.1:9/a\n"), std::string::npos) << r.out;
+}
+
+TEST(InstallCli, JsonDryRunIsTheInstallContract) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  auto r = torchup({"install", "--platform", "cpu", "--python", kPython, "--dry-run", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["schema"], "torchup.install/1");
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["dry_run"], true);
+  EXPECT_EQ(j["installer"], "pip");
+  EXPECT_EQ(j["plan"]["platform"], "cpu");
+  ASSERT_EQ(j["commands"].size(), 1u);
+  EXPECT_EQ(j["commands"][0][0], kPython);
+  EXPECT_NE(r.err.find("Plan: torch"), std::string::npos) << "the verdict goes to stderr with --json";
+}
+
+TEST(InstallCli, NothingFitsExplainsAndRunsNothing) {
+  auto r = torchup({"install", "--python", "3.99", "--platform", "cpu", "--dry-run"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("No PyTorch build fits"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Nothing was installed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Would run"), std::string::npos) << r.out;
+}
+
+TEST(InstallCli, SecondInstallIntoTheSameEnvironmentIsRefusedByTheLock) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  TempDir dir;
+  const auto venv = dir.path() / "venv";
+  std::filesystem::create_directories(venv);
+  const std::string lock_path = (venv / ".torchup-install.lock").string();
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  const std::string pid = std::to_string(::getpid());
+  ASSERT_EQ(::write(fd, (pid + "\n").data(), pid.size() + 1), static_cast<ssize_t>(pid.size() + 1));
+  auto r = torchup({"install", "--platform", "cpu", "--python", kPython, "--venv", venv.string(), "--yes",
+                    "--mirror", "http://127.0.0.1:9/simple"});
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("another torchup install (pid " + pid + ") is installing into " + venv.string() +
+                       "; wait for it to finish"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("State: nothing was changed by this run"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(venv / "pyvenv.cfg")) << "the venv must not be created";
+}
+
+}  // namespace
+}  // namespace torchup
