@@ -1,15 +1,22 @@
 // `torchup install` through the real binary: the plan options, --dry-run output for
 // pip, uv and conda plans (fake uv/conda programs on PATH: a dry run never runs
 // them), usage errors (--root, an insecure mirror), --json, and the lock: this test
-// process holds the environment's flock and the real install must refuse.
+// process holds the environment's flock and the real install must refuse; and one
+// whole install with real pip from a PEP 503 index on 127.0.0.1 whose "torch" is a
+// stub package, so verify fails after installing and the state must say so.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
 
 #include "host/host.h"
 #include "support/temp_dir.h"
@@ -211,6 +218,83 @@ TEST(InstallCli, SecondInstallIntoTheSameEnvironmentIsRefusedByTheLock) {
       << r.out;
   EXPECT_NE(r.out.find("State: nothing was changed by this run"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(venv / "pyvenv.cfg")) << "the venv must not be created";
+}
+
+// A PEP 503 index on 127.0.0.1 serving the given wheel files (name -> bytes).
+class StubIndex {
+ public:
+  explicit StubIndex(std::map<std::string, std::pair<std::string, std::string>> wheels) {  // project -> file, bytes
+    for (const auto& [project, wheel] : wheels) {
+      const std::string file = wheel.first;
+      const std::string bytes = wheel.second;
+      server_.Get("/simple/" + project + "/", [file](const httplib::Request&, httplib::Response& res) {
+        res.set_content("<a href=\"/files/" + file + "\">" + file + "</a>", "text/html");
+      });
+      server_.Get("/files/" + file, [bytes](const httplib::Request&, httplib::Response& res) {
+        res.set_content(bytes, "application/octet-stream");
+      });
+    }
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~StubIndex() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/simple"; }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+TEST(InstallCli, RealPipIntoNewVenvThenVerifyFailsOnAStubTorchAndTheStateSaysSo) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  auto plan_run = torchup({"plan", "--platform", "cpu", "--python", kPython, "--json"});
+  ASSERT_EQ(plan_run.exit_code, 0) << plan_run.err;
+  auto plan = nlohmann::json::parse(plan_run.out);
+  TempDir dir;
+  std::map<std::string, std::pair<std::string, std::string>> wheels;
+  auto runner = host::make_process_runner();
+  host::RunOptions quiet;
+  quiet.timeout = std::chrono::seconds(60);
+  for (const char* project : {"torch", "torchvision", "torchaudio"}) {
+    if (!plan[project].is_string()) continue;
+    std::string version = plan[project];
+    auto made = runner->run({kPython, std::string(TORCHUP_TEST_DIR) + "/install/scripts/make_wheel.py",
+                             dir.str() + "/w", project, version},
+                            quiet);
+    ASSERT_TRUE(made.ok()) << made.err;
+    std::string file = made.out.substr(0, made.out.find(' '));
+    wheels[project] = {file, slurp(dir.path() / "w" / file)};
+  }
+  StubIndex index(wheels);
+  const std::string venv = (dir.path() / "venv").string();
+  auto r = torchup({"install", "--platform", "cpu", "--python", kPython, "--venv", venv, "--yes", "--mirror",
+                    index.url()},
+                   {{"PIP_CONFIG_FILE", "/dev/null"}, {"PIP_FIND_LINKS", ""}, {"PIP_DISABLE_PIP_VERSION_CHECK", "1"},
+                    {"PIP_NO_INPUT", "1"}});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // installed, but verify found problems
+  EXPECT_NE(r.out.find("[1/3] creating venv " + venv), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[2/3] installing torch=="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[3/3] verifying torch in " + venv + "/bin/python"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Successfully installed"), std::string::npos) << "pip's output is passed through\n" << r.out;
+  EXPECT_NE(r.out.find("From: url " + index.url()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Verify: FAILED"), std::string::npos) << r.out;
+  // The stub has no torch.version, so the probe itself fails: the version is unknown.
+  EXPECT_NE(r.out.find("State: torch is installed in " + venv + " but does not work as it should"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("nothing was rolled back"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("run `torchup doctor --python " + venv + "/bin/python`"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "venv" / ".torchup-install.lock"));
 }
 
 }  // namespace
