@@ -3,5 +3,6 @@ target_sources(torchup_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/failures_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/install_engine_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/install_real_pip_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/mirrors_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/install_cli_test.cpp
 )
