@@ -110,6 +110,46 @@ IndexSource plan_source(const model::Plan& plan) {
   return source;
 }
 
+std::string mirror_variant(const model::Plan& plan) {
+  IndexSource official = plan_source(plan);
+  const std::string whl = "https://download.pytorch.org/whl/";  // pytorch.org's wheel index root
+  std::string variant;
+  if (official.index_url.rfind(whl, 0) == 0) variant = official.index_url.substr(whl.size());
+  else if (!official.index_url.empty() || !official.find_links.empty()) variant = plan.platform;
+  while (!variant.empty() && variant.back() == '/') variant.pop_back();
+  return variant;
+}
+
+Expected<SourceOrder> resolve_install_sources(host::HttpClient& http, const MirrorList& list,
+                                              const std::vector<std::string>& specs, const model::Plan& plan,
+                                              bool allow_insecure, const MirrorProbeOptions& options) {
+  SourceOrder out;
+  const IndexSource official = plan_source(plan);
+  if (specs.empty()) {
+    out.order.push_back(official);
+    return out;
+  }
+  const std::string variant = mirror_variant(plan);
+  std::optional<IndexSource> last;
+  auto same = [](const IndexSource& a, const IndexSource& b) {
+    return a.index_url == b.index_url && a.find_links == b.find_links;
+  };
+  for (const auto& spec : specs) {
+    auto choice = choose_mirrors(http, list, spec, variant, allow_insecure, options);
+    if (!choice) return choice.error();
+    for (const auto& note : choice->notes) out.notes.push_back(note);
+    if (choice->order.empty()) continue;
+    last = choice->order.back();  // the official index, always last
+    for (std::size_t i = 0; i + 1 < choice->order.size(); ++i) {
+      bool seen = false;
+      for (const auto& s : out.order) seen = seen || same(s, choice->order[i]);
+      if (!seen) out.order.push_back(choice->order[i]);
+    }
+  }
+  out.order.push_back(last.value_or(official));
+  return out;
+}
+
 std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
                                           const IndexSource& source, bool no_cache_dir) {
   std::vector<std::string> argv{python, "-m", "pip", "install"};

@@ -102,6 +102,22 @@ std::vector<std::string> plan_requirements(const model::Plan& plan);
 // name "official". Empty URLs: pip's configured default index (PyPI).
 IndexSource plan_source(const model::Plan& plan);
 
+// The mirror variant of a plan: the path after https://download.pytorch.org/whl/ in
+// the plan's index ("cpu", "cu126", "nightly/cu126"); "" when the plan installs from
+// PyPI (then the PyPI mirrors are the candidates); else the plan's platform.
+std::string mirror_variant(const model::Plan& plan);
+
+// --mirror SPEC... for a plan: each spec through choose_mirrors; the mirrors in the
+// order given (duplicates dropped), the official index once, last. notes:
+// choose_mirrors' sentences (measured rates and the decision). No specs: the plan's source.
+struct SourceOrder {
+  std::vector<IndexSource> order;
+  std::vector<std::string> notes;
+};
+Expected<SourceOrder> resolve_install_sources(host::HttpClient& http, const MirrorList& list,
+                                              const std::vector<std::string>& specs, const model::Plan& plan,
+                                              bool allow_insecure, const MirrorProbeOptions& options = {});
+
 // The pip argv for one attempt.
 std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
                                           const IndexSource& source, bool no_cache_dir);

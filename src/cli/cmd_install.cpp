@@ -88,47 +88,6 @@ Expected<InstallerChoice> choose_installer(const host::Host& host, const model::
   return choice;
 }
 
-// --mirror specs -> the index order (mirrors first, the official index last).
-Expected<std::vector<act::IndexSource>> resolve_sources(Context& ctx, const InstallArgs& args, const model::Plan& plan,
-                                                        std::vector<std::string>& notes) {
-  act::IndexSource official = act::plan_source(plan);
-  if (args.mirrors.empty()) return std::vector<act::IndexSource>{official};
-  auto list = ctx.store().load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
-  if (!list) return list.error();
-  // The variant is the wheel index the plan's own command names
-  // (https://download.pytorch.org/whl/<variant>); none: the plan installs from PyPI.
-  std::string variant;
-  const std::string whl = "https://download.pytorch.org/whl/";
-  if (official.index_url.rfind(whl, 0) == 0) variant = official.index_url.substr(whl.size());
-  else if (!official.index_url.empty() || !official.find_links.empty()) variant = plan.platform;
-  while (!variant.empty() && variant.back() == '/') variant.pop_back();
-  std::vector<act::IndexSource> order;
-  std::optional<act::IndexSource> last;
-  auto same = [](const act::IndexSource& a, const act::IndexSource& b) {
-    return a.index_url == b.index_url && a.find_links == b.find_links;
-  };
-  for (const auto& spec : args.mirrors) {
-    auto choice = act::choose_mirrors(ctx.live_host().http, *list, spec, variant, args.allow_insecure);
-    if (!choice) return choice.error();
-    for (const auto& probe : choice->probes) {
-      notes.push_back(probe.bytes_per_second
-                          ? fmt::format("probe {}: {:.0f} KiB/s ({})", probe.name, *probe.bytes_per_second / 1024.0,
-                                        probe.url)
-                          : fmt::format("probe {}: failed ({}) {}", probe.name, probe.error, probe.url));
-    }
-    for (const auto& note : choice->notes) notes.push_back(note);
-    if (choice->order.empty()) continue;
-    last = choice->order.back();  // the official index, always last
-    for (std::size_t i = 0; i + 1 < choice->order.size(); ++i) {
-      bool seen = false;
-      for (const auto& s : order) seen = seen || same(s, choice->order[i]);
-      if (!seen) order.push_back(choice->order[i]);
-    }
-  }
-  order.push_back(last.value_or(official));
-  return order;
-}
-
 act::TextStyle text_style(const Context& ctx) {
   const Style s = ctx.style;
   return {[s](std::string_view t) { return s.green(t); }, [s](std::string_view t) { return s.red(t); },
@@ -208,9 +167,16 @@ int run_install_command(Context& ctx, InstallArgs args) {
                                "pass --venv DIR to create a conda env there, or --python with a conda env's python"));
   }
   std::vector<std::string> notes;
-  auto sources = resolve_sources(ctx, args, *plan, notes);
-  if (!sources) return ctx.fail(sources.error());
-  for (const auto& source : *sources) {
+  std::vector<act::IndexSource> sources{act::plan_source(*plan)};
+  if (!args.mirrors.empty()) {
+    auto list = ctx.store().load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
+    if (!list) return ctx.fail(list.error());
+    auto resolved = act::resolve_install_sources(host.http, *list, args.mirrors, *plan, args.allow_insecure);
+    if (!resolved) return ctx.fail(resolved.error());
+    sources = resolved->order;
+    notes = resolved->notes;
+  }
+  for (const auto& source : sources) {
     for (const auto& url : {source.index_url, source.find_links}) {
       if (url.empty()) continue;
       auto allowed = act::check_index_url(url, args.allow_insecure);
@@ -223,7 +189,7 @@ int run_install_command(Context& ctx, InstallArgs args) {
   request.python = interpreter;
   if (!args.venv.empty()) request.venv = args.venv;
   else request.env_dir = described->prefix;
-  request.sources = *sources;
+  request.sources = sources;
   request.allow_insecure = args.allow_insecure;
   request.dry_run = args.dry_run;
   request.installer = choice->installer;
@@ -246,7 +212,7 @@ int run_install_command(Context& ctx, InstallArgs args) {
   for (const auto& note : notes) info << "  mirror: " << note << "\n";
   if (choice->installer == act::Installer::kPip || choice->installer == act::Installer::kUv) {
     info << "  index order:";
-    for (const auto& s : *sources) {
+    for (const auto& s : sources) {
       info << " " << s.name << "="
            << (!s.index_url.empty() ? s.index_url : !s.find_links.empty() ? "-f " + s.find_links : "(default)");
     }

@@ -440,5 +440,85 @@ TEST(InstallEngine, OutcomeAsJsonCarriesTheContract) {
   EXPECT_EQ(j["state"], "dry run: nothing was changed");
 }
 
+// ---- --mirror specs -> index order (choose_mirrors over a fake HttpClient) ----
+
+model::Plan cpu_plan() {
+  model::Plan plan;
+  plan.fits = true;
+  plan.torch = "2.12.0";
+  plan.platform = "cpu";
+  plan.package = "pip";
+  plan.index_url = "https://download.pytorch.org/whl/cpu";
+  plan.argv = {"pip3", "install", "torch", "--index-url", "https://download.pytorch.org/whl/cpu"};
+  return plan;
+}
+
+MirrorList test_mirrors() {
+  MirrorList list;
+  list.official_pytorch = "https://official.test/whl/{variant}";
+  list.pytorch_mirrors.push_back({"fast", "https://fast.test/whl/{variant}", "index", "", "", "test", {}});
+  list.pytorch_mirrors.push_back({"dead", "https://dead.test/whl/{variant}", "index", "", "", "test", {}});
+  return list;
+}
+
+TEST(InstallSources, NoMirrorIsThePlansOwnIndex) {
+  host::CannedHttp http;
+  auto order = resolve_install_sources(http, test_mirrors(), {}, cpu_plan(), false);
+  ASSERT_TRUE(order.has_value());
+  ASSERT_EQ(order->order.size(), 1u);
+  EXPECT_EQ(order->order[0].index_url, "https://download.pytorch.org/whl/cpu");
+  EXPECT_EQ(mirror_variant(cpu_plan()), "cpu");
+  model::Plan pypi = cpu_plan();
+  pypi.index_url.reset();
+  pypi.argv = {"pip3", "install", "torch"};
+  EXPECT_EQ(mirror_variant(pypi), "");
+}
+
+TEST(InstallSources, UrlsKeepTheirOrderWithoutDuplicatesAndTheOfficialIndexComesOnceLast) {
+  host::CannedHttp http;
+  auto order = resolve_install_sources(
+      http, test_mirrors(), {"http://127.0.0.1:1/a", "https://b.test/simple", "http://127.0.0.1:1/a"}, cpu_plan(), false);
+  ASSERT_TRUE(order.has_value()) << order.error().message;
+  ASSERT_EQ(order->order.size(), 3u);
+  EXPECT_EQ(order->order[0].index_url, "http://127.0.0.1:1/a");
+  EXPECT_EQ(order->order[1].index_url, "https://b.test/simple");
+  EXPECT_EQ(order->order[2].index_url, "https://official.test/whl/cpu");
+}
+
+TEST(InstallSources, InsecureAndUnknownMirrorsAreUsageErrors) {
+  host::CannedHttp http;
+  auto insecure = resolve_install_sources(http, test_mirrors(), {"http://mirror.example/simple"}, cpu_plan(), false);
+  ASSERT_FALSE(insecure.has_value());
+  EXPECT_EQ(insecure.error().kind, ErrorKind::kUsage);
+  auto allowed = resolve_install_sources(http, test_mirrors(), {"http://mirror.example/simple"}, cpu_plan(), true);
+  ASSERT_TRUE(allowed.has_value());
+  EXPECT_EQ(allowed->order.front().index_url, "http://mirror.example/simple");
+  auto unknown = resolve_install_sources(http, test_mirrors(), {"nosuch"}, cpu_plan(), false);
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().kind, ErrorKind::kUsage);
+  EXPECT_NE(unknown.error().message.find("nosuch"), std::string::npos) << unknown.error().message;
+}
+
+TEST(InstallSources, AutoPutsTheMeasuredFasterMirrorFirstDropsTheDeadOneAndSaysWhy) {
+  host::CannedHttp http;
+  auto list = test_mirrors();
+  const std::string page(64 * 1024, 't');
+  host::HttpResponse fast{200, "<a>torch-2.12.0+cpu</a>" + page, false, false, std::chrono::milliseconds(10)};
+  host::HttpResponse slow{200, "<a>torch-2.12.0+cpu</a>" + page, false, false, std::chrono::milliseconds(800)};
+  http.add(probe_url_for(source_for(list.pytorch_mirrors[0], list, "cpu")), fast);
+  http.add(probe_url_for(IndexSource{"official", "https://official.test/whl/cpu", ""}), slow);
+  // "dead" has no canned answer: its probe fails.
+  auto order = resolve_install_sources(http, list, {"auto"}, cpu_plan(), false);
+  ASSERT_TRUE(order.has_value()) << order.error().message;
+  ASSERT_EQ(order->order.size(), 2u);
+  EXPECT_EQ(order->order[0].name, "fast");
+  EXPECT_EQ(order->order[0].index_url, "https://fast.test/whl/cpu");
+  EXPECT_EQ(order->order[1].index_url, "https://official.test/whl/cpu");
+  std::string notes;
+  for (const auto& n : order->notes) notes += n + "\n";
+  EXPECT_NE(notes.find("dead: failed"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("fast"), std::string::npos) << notes;
+}
+
 }  // namespace
 }  // namespace torchup::act
