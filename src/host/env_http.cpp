@@ -90,6 +90,9 @@ class CurlHttp final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    // A redirect must not downgrade an https:// download to plain http (or any other scheme).
+    bool https_only = url.starts_with("https://") && !options.allow_insecure;
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, https_only ? "https" : "http,https");
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     Sink sink{&response.body, options.max_bytes};
