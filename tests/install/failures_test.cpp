@@ -1,14 +1,19 @@
 // The install-failure catalogue: parsing (real file and bad data) and the
-// classifier against captured real installer output (tests/install/outputs/).
+// classifier against captured real installer output (tests/install/outputs/, how
+// each was made: outputs/README.md).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
+#include "act/install.h"
 #include "data/failures.h"
 #include "data/store.h"
 #include "host/host.h"
+#include "host/scripted.h"
 
 namespace torchup::data {
 namespace {
@@ -48,9 +53,13 @@ TEST(InstallFailureCatalogue, EmbeddedCopyParsesEveryEntry) {
   EXPECT_EQ(catalogue.find("no-such-id"), nullptr);
 }
 
+// One captured output: the kind `torchup install` must act on (`expected_id`) and
+// every install-stage kind whose patterns match it (overlaps are real: pip ends a
+// failed index request with "from versions: none" whatever the cause).
 struct CapturedCase {
   const char* file;
   const char* expected_id;
+  std::set<std::string> matching;
 };
 
 class CapturedOutput : public ::testing::TestWithParam<CapturedCase> {};
@@ -60,19 +69,86 @@ TEST_P(CapturedOutput, ClassifiesRealInstallerOutput) {
   std::string text = read_text(std::string(TORCHUP_TEST_DIR) + "/install/outputs/" + GetParam().file);
   ASSERT_FALSE(text.empty()) << GetParam().file;
   auto ids = ids_of(classify_output(catalogue, text, {"install"}));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), GetParam().matching) << GetParam().file;
   EXPECT_NE(std::find(ids.begin(), ids.end(), GetParam().expected_id), ids.end())
       << GetParam().file << " not classified as " << GetParam().expected_id;
 }
 
+// The kind the install engine picks from the same output (what it retries, falls
+// back or stops on): pip "prints" the captured text and fails.
+TEST_P(CapturedOutput, InstallEngineActsOnExactlyItsKind) {
+  auto catalogue = embedded_catalogue();
+  std::string text = read_text(std::string(TORCHUP_TEST_DIR) + "/install/outputs/" + GetParam().file);
+  ASSERT_FALSE(text.empty()) << GetParam().file;
+  host::FakeMachine machine("/nonexistent-root");
+  act::InstallRequest request;
+  request.plan.torch = "2.12.0";
+  request.python = "/venv/bin/python";
+  request.sources = {{"local", "http://127.0.0.1:9/simple", ""}};
+  auto requirements = act::plan_requirements(request.plan);
+  for (bool no_cache : {false, true}) {
+    machine.runner().add_output(act::pip_install_argv(request.python, requirements, request.sources[0], no_cache),
+                                text, 1);
+  }
+  auto outcome = act::run_install(machine.host(), catalogue, request, nullptr);
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_EQ(outcome.failure_id.value_or("none"), GetParam().expected_id) << GetParam().file;
+  EXPECT_EQ(outcome.state, "pip installed nothing; the environment of /venv/bin/python is unchanged");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     InstallFailureCatalogue, CapturedOutput,
-    ::testing::Values(CapturedCase{"pip-no-matching-distribution.txt", "no-wheel-for-python-version"},
-                      CapturedCase{"pip-hash-mismatch.txt", "hash-mismatch-truncated-download"},
-                      CapturedCase{"pip-connection-dropped.txt", "network-timeout"},
-                      CapturedCase{"pip-read-timeout.txt", "network-timeout"},
-                      CapturedCase{"pip-externally-managed.txt", "pep668-externally-managed"},
-                      CapturedCase{"pip-memoryerror.txt", "pip-memoryerror"}),
-    [](const auto& param_info) { return "case" + std::to_string(param_info.index); });
+    ::testing::Values(
+        CapturedCase{"pip-no-matching-distribution.txt", "no-wheel-for-python-version",
+                     {"no-wheel-for-python-version"}},
+        CapturedCase{"pip-no-matching-version.txt", "no-wheel-for-python-version", {"no-wheel-for-python-version"}},
+        CapturedCase{"pip-requires-python.txt", "no-wheel-for-python-version", {"no-wheel-for-python-version"}},
+        CapturedCase{"pip-pinned-local-version.txt", "pinned-local-version-not-found",
+                     {"pinned-local-version-not-found", "no-wheel-for-python-version", "macos-intel-eol"}},
+        CapturedCase{"pip-wheel-tag-mismatch.txt", "wheel-tag-mismatch", {"wheel-tag-mismatch"}},
+        CapturedCase{"pip-hash-mismatch.txt", "hash-mismatch-truncated-download", {"hash-mismatch-truncated-download"}},
+        CapturedCase{"pip-download-dropped-length.txt", "hash-mismatch-truncated-download",
+                     {"hash-mismatch-truncated-download"}},
+        CapturedCase{"pip-connection-dropped.txt", "network-timeout",
+                     {"network-timeout", "no-wheel-for-python-version"}},
+        CapturedCase{"pip-read-timeout.txt", "network-timeout", {"network-timeout", "no-wheel-for-python-version"}},
+        CapturedCase{"pip-download-dropped-between-chunks.txt", "network-timeout", {"network-timeout"}},
+        CapturedCase{"pip-download-dropped-mid-chunk.txt", "network-timeout", {"network-timeout"}},
+        CapturedCase{"pip-download-stalled.txt", "network-timeout", {"network-timeout"}},
+        CapturedCase{"pip-ssl-self-signed.txt", "ssl-proxy",
+                     {"ssl-proxy", "network-timeout", "no-wheel-for-python-version"}},
+        CapturedCase{"pip-proxy-unreachable.txt", "ssl-proxy",
+                     {"ssl-proxy", "network-timeout", "no-wheel-for-python-version"}},
+        CapturedCase{"pip-disk-full-injected.txt", "disk-space", {"disk-space"}},
+        CapturedCase{"pip-memoryerror-injected.txt", "pip-memoryerror", {"pip-memoryerror"}},
+        CapturedCase{"pip-memoryerror.txt", "pip-memoryerror", {"pip-memoryerror", "extra-index-precedence"}},
+        CapturedCase{"pip-externally-managed.txt", "pep668-externally-managed", {"pep668-externally-managed"}}),
+    [](const auto& param_info) {
+      std::string name = param_info.param.file;
+      name = name.substr(0, name.find('.'));
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
+
+// Every install-stage kind the engine treats specially has a captured real output
+// above; the rest of the catalogue cannot be produced on this machine (Windows,
+// macOS, conda, uv) and is covered by the patterns' cited reports.
+TEST(InstallFailureCatalogue, EveryKindTheEngineActsOnHasCapturedOutput) {
+  auto catalogue = embedded_catalogue();
+  std::set<std::string> captured;
+  for (const auto& file : std::filesystem::directory_iterator(std::string(TORCHUP_TEST_DIR) + "/install/outputs")) {
+    if (file.path().extension() != ".txt") continue;
+    for (const auto& match : classify_output(catalogue, read_text(file.path().string()), {"install"})) {
+      captured.insert(match.kind->id);
+    }
+  }
+  for (const char* id : {"pep668-externally-managed", "pip-memoryerror", "disk-space", "ssl-proxy",
+                         "hash-mismatch-truncated-download", "network-timeout", "pinned-local-version-not-found",
+                         "no-wheel-for-python-version", "wheel-tag-mismatch"}) {
+    ASSERT_NE(catalogue.find(id), nullptr) << id;
+    EXPECT_EQ(captured.count(id), 1u) << id << " has no captured output in tests/install/outputs";
+  }
+}
 
 TEST(InstallFailureCatalogue, CleanInstallOutputMatchesNothingFatal) {
   auto catalogue = embedded_catalogue();

@@ -2,73 +2,34 @@
 // wheel the test builds (scripts/make_wheel.py) from PEP 503 indexes this test
 // serves on 127.0.0.1 with cpp-httplib: a good one and one whose #sha256 lies.
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <fstream>
-#include <sstream>
-#include <thread>
+#include <string>
 
 #include "act/install.h"
 #include "data/store.h"
+#include "install/local_index.h"
 #include "support/temp_dir.h"
 
 namespace torchup::act {
 namespace {
 
-class LocalIndex {
- public:
-  LocalIndex(std::string wheel_name, std::string wheel_bytes, std::string sha256) {
-    server_.Get("/simple/torch/", [=](const httplib::Request&, httplib::Response& res) {
-      res.set_content("<a href=\"/files/" + wheel_name + "#sha256=" + sha256 + "\">" + wheel_name + "</a>",
-                      "text/html");
-    });
-    server_.Get("/files/" + wheel_name, [=](const httplib::Request&, httplib::Response& res) {
-      res.set_content(wheel_bytes, "application/octet-stream");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    // bind_to_any_port already listens: connections queue until the loop accepts.
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~LocalIndex() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/simple"; }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using torchup::testing::LocalIndex;
 
 TEST(InstallRealPip, BadHashMirrorFallsBackToGoodIndexInFreshVenv) {
   if (!std::ifstream("/usr/bin/python3")) GTEST_SKIP() << "Debian python3 not installed";
   torchup::testing::TempDir dir;
   const std::string root = dir.path().string();
-  auto runner = host::make_process_runner();
-  host::RunOptions quiet;
-  quiet.timeout = std::chrono::seconds(60);
-  auto made = runner->run({"/usr/bin/python3", std::string(TORCHUP_TEST_DIR) + "/install/scripts/make_wheel.py",
-                           root + "/w", "torch", "2.12.0"}, quiet);
-  ASSERT_TRUE(made.ok()) << made.err;
-  std::istringstream line(made.out);
-  std::string name, sha;
-  line >> name >> sha;
-  std::string bytes = read_file(root + "/w/" + name);
-  LocalIndex bad(name, bytes, std::string(64, '0'));
-  LocalIndex good(name, bytes, sha);
+  auto wheel = torchup::testing::make_test_wheel(root + "/w");
+  ASSERT_TRUE(wheel.error.empty()) << wheel.error;
+  LocalIndex bad(wheel.name, wheel.bytes, std::string(64, '0'));
+  LocalIndex good(wheel.name, wheel.bytes, wheel.sha256);
 
   auto fs = host::make_rooted_fs("/");
   data::DataStore store(*fs, data::StoreOptions{});
   auto catalogue = store.load<data::FailureCatalogue>("install-failures.json", data::parse_failure_catalogue);
   ASSERT_TRUE(catalogue.has_value());
+  auto runner = host::make_process_runner();
   auto env = host::make_process_environment();
   auto http = host::make_curl_http();
   host::Host host{*fs, *runner, *env, *http, host::live_system_facts(), true};

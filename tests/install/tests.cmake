@@ -4,5 +4,6 @@ target_sources(torchup_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/install_engine_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/install_real_pip_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mirrors_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/install_failure_paths_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/install_cli_test.cpp
 )
