@@ -31,6 +31,8 @@ constexpr const char* kFooter =
 int run_detect(Context& ctx, const DetectCliOptions& opts) {
   auto& host = ctx.machine_host(opts.root);
   auto machine = detect::detect_machine(host, ctx.store());
+  // Malformed data files (--data-dir, the update cache) belong in the report's warnings.
+  for (auto& w : ctx.take_data_warnings()) machine.warnings.push_back(std::move(w));
   if (opts.json) {
     ctx.out << model::to_json(machine).dump(2) << "\n";
     return 0;

@@ -61,6 +61,14 @@ void Context::flush_data_warnings() {
   }
 }
 
+std::vector<std::string> Context::take_data_warnings() {
+  std::vector<std::string> taken;
+  if (!store_) return taken;
+  const auto& w = store_->warnings();
+  for (; warnings_printed_ < w.size(); ++warnings_printed_) taken.push_back(w[warnings_printed_]);
+  return taken;
+}
+
 int Context::fail(const Error& error) {
   flush_data_warnings();
   err << style.red("torchup: error: ") << error.message << "\n";

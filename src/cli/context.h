@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "data/store.h"
 #include "host/host.h"
@@ -50,6 +51,9 @@ class Context {
   int fail(const Error& error);
   // Prints data-store warnings (malformed override files) once, to err.
   void flush_data_warnings();
+  // The data-store warnings not yet printed, marked as delivered: a command that
+  // reports warnings itself (detect's "warnings" array, DESIGN §2.1) takes them.
+  std::vector<std::string> take_data_warnings();
   void finalize_style();
 
  private:

@@ -14,11 +14,13 @@ model::Machine detect_machine(host::Host& host, data::DataStore& store, const De
   // its init costs tens of milliseconds.
   if (host.live && options.use_nvml && (nvidia_present || machine.os.wsl)) probe_nvml(host, machine);
   probe_nvidia_driver(host, store, machine, options);
+  probe_wsl_nvidia(host, machine);
   probe_rocm(host, machine);
   probe_cuda_toolkits(host, machine, options);
   probe_pythons(host, machine, options);
   for (const auto& gpu : machine.gpus) {
-    if (gpu.vendor == "nvidia" && !gpu.compute_capability) {
+    // A GPU known only from WSL2's driver files has no id to look up; its warning says why.
+    if (gpu.vendor == "nvidia" && !gpu.compute_capability && gpu.source != kWslDriverSource) {
       machine.warnings.push_back(gpu.name + (gpu.pci_id ? " (" + *gpu.pci_id + ")" : std::string()) +
                                  ": compute capability unknown (device id not in the offline table; "
                                  "NVML or nvidia-smi with a loaded driver would tell)");

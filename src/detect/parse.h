@@ -129,3 +129,18 @@ std::optional<PythonProbe> parse_python_probe(std::string_view text);
 std::optional<std::string> python_minor_from_name(std::string_view file_name);
 
 }  // namespace torchup::detect
+
+namespace torchup::detect {
+
+// ---- parse_binary.cpp: facts read from inside binary files ----
+
+// The CPython version compiled into an interpreter or libpythonX.Y.so: PY_VERSION
+// ("3.11.2", "3.13.0rc1", "3.12.0a1+"; CPython Include/patchlevel.h) is a string literal
+// that Py_GetVersion() (Python/getversion.c) formats into sys.version, so its bytes
+// "3.11.2\0" sit in .rodata. `minor` ("3.11", from the file name) anchors the search.
+// The linker may merge the literal into the tail of a longer string
+// ("/root/.pyenv/versions/3.11.7\0"), so a match needs only a non-digit, non-dot byte
+// before it; a NUL-bounded match wins, and two different versions give nullopt.
+std::optional<std::string> parse_python_version_in_binary(std::string_view bytes, std::string_view minor);
+
+}  // namespace torchup::detect

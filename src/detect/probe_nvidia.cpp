@@ -102,13 +102,8 @@ void probe_nvidia_driver(host::Host& host, data::DataStore& store, model::Machin
       (!machine.nvidia || (machine.os.wsl && machine.gpus.empty()))) {
     ask_nvidia_smi(host, machine, options);
   }
-  if (!machine.nvidia) {
-    if (machine.os.wsl && !host.live) {
-      machine.warnings.push_back("WSL2: GPUs and the Windows NVIDIA driver are not visible in files "
-                                 "(no PCI bus, no /sys/module/nvidia); run torchup inside WSL without --root");
-    }
-    return;  // "no driver loaded" was already said per GPU by probe_gpus
-  }
+  // No driver: probe_gpus said "no driver loaded" per GPU; under WSL2 probe_wsl_nvidia explains.
+  if (!machine.nvidia) return;
   if (!machine.nvidia->max_cuda) {
     auto table = data::load_cuda_table(store);
     if (!table) {

@@ -3,7 +3,8 @@
 //    ($PYENV_ROOT or ~/.pyenv/versions/*), conda bases (~/miniconda3, ~/anaconda3,
 //    ~/miniforge3, /opt/conda) and their envs/*; pyenv shims are shell scripts and skipped.
 //  - version: pyvenv.cfg (PEP 405), the pyenv version directory, conda-meta/python-X.Y.Z-*.json,
-//    include/pythonX.Y/patchlevel.h (PY_VERSION); only when none says, the live interpreter
+//    include/pythonX.Y/patchlevel.h (PY_VERSION), the PY_VERSION string compiled into the
+//    interpreter or its libpython; only when none says, the live interpreter
 //    is asked once (one short process per interpreter, all in parallel, with a timeout).
 //  - bits: the interpreter's ELF header. torch: torch-*.dist-info/METADATA (or Debian's
 //    torch-*.egg-info/PKG-INFO) and torch/version.py, read without importing torch.
@@ -110,6 +111,32 @@ std::vector<Candidate> find_candidates(const host::Host& host) {
   return out;
 }
 
+// PY_VERSION compiled into the interpreter, or into the libpythonX.Y.so it links to
+// (pyenv and Fedora build a small launcher plus a shared libpython; Debian's python3.X
+// is static). Reading a few MB from the page cache costs about a millisecond; the
+// process it replaces costs tens.
+std::optional<std::string> version_from_binary(const host::FileSystem& fs, const Interpreter& it,
+                                               const std::string& home_prefix) {
+  auto bytes = fs.read_file(it.real, kBinaryScan);
+  if (!bytes) return std::nullopt;
+  if (auto v = parse_python_version_in_binary(*bytes, it.minor)) return v;
+  auto elf = parse_elf_header(*bytes);
+  if (!elf) return std::nullopt;
+  // Where CPython's `make install` (--enable-shared) and distributions put libpython:
+  // <prefix>/lib, <prefix>/lib64 (Fedora), the Debian multiarch directory.
+  std::vector<std::string> dirs = {home_prefix + "/lib", home_prefix + "/lib64"};
+  if (!elf->arch.empty()) dirs.push_back(home_prefix + "/lib/" + (elf->arch == "armv7l" ? "arm-linux-gnueabihf" : elf->arch + "-linux-gnu"));
+  for (const auto& dir : dirs) {
+    // "m" was the ABI flag of 3.0-3.7 (PEP 3149): libpython3.7m.so.1.0.
+    for (const char* abi : {"", "m"}) {
+      auto lib = fs.read_file(resolve_links(fs, dir + "/libpython" + it.minor + abi + ".so.1.0"), kBinaryScan);
+      if (!lib) continue;
+      return parse_python_version_in_binary(*lib, it.minor);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> version_from_files(const host::FileSystem& fs, const Interpreter& it,
                                               const std::optional<PyvenvCfg>& cfg) {
   if (cfg && cfg->version) return cfg->version;
@@ -138,6 +165,7 @@ std::optional<std::string> version_from_files(const host::FileSystem& fs, const 
         if (DottedVersion::parse(t)) return t;
       }
     }
+    if (auto v = version_from_binary(fs, it, home_prefix)) return v;
   }
   return std::nullopt;
 }

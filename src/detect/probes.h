@@ -17,6 +17,9 @@ namespace torchup::detect {
 inline constexpr std::size_t kSmallFile = 64u << 10;
 inline constexpr std::size_t kPciIdsMax = 4u << 20;   // pci.ids is ~1.6 MB
 inline constexpr std::size_t kLibcScan = 4u << 20;    // the banner sits near the end of .rodata
+// An interpreter or libpython scanned for PY_VERSION: Debian's static python3.11 is 6.8 MB
+// (the string at 2.9 MB); unstripped libpython3.13.so is 31 MB with .rodata in the first 5 MB.
+inline constexpr std::size_t kBinaryScan = 16u << 20;
 
 // Reads a small text file; nullopt when missing or empty.
 std::optional<std::string> read_small(const host::FileSystem& fs, const std::string& path,
@@ -31,6 +34,11 @@ bool probe_nvml(host::Host& host, model::Machine& machine);
 // Driver version from files, else nvidia-smi (live), and max CUDA from Table 3.
 void probe_nvidia_driver(host::Host& host, data::DataStore& store, model::Machine& machine,
                          const DetectOptions& options);
+// WSL2 with no NVIDIA GPU or driver found so far: the Windows driver's files under
+// /usr/lib/wsl show an NVIDIA GPU exists; reports it (model unknown) with a warning
+// saying how to get the driver version. Source tag of such a GPU: kWslDriverSource.
+inline constexpr const char* kWslDriverSource = "wsl-driver-files";
+void probe_wsl_nvidia(host::Host& host, model::Machine& machine);
 void probe_rocm(host::Host& host, model::Machine& machine);
 void probe_cuda_toolkits(host::Host& host, model::Machine& machine, const DetectOptions& options);
 void probe_pythons(host::Host& host, model::Machine& machine, const DetectOptions& options);

@@ -1,5 +1,7 @@
 #include "detect/report.h"
 
+#include "detect/probes.h"
+
 namespace torchup::detect {
 namespace {
 
@@ -27,6 +29,9 @@ std::string machine_verdict(const model::Machine& m) {
   std::string s = gpu_text(*gpu);
   if (m.gpus.size() > 1) s += " + " + std::to_string(m.gpus.size() - 1) + " more GPU(s)";
   if (gpu->vendor == "nvidia") {
+    if (!m.nvidia && gpu->source == kWslDriverSource) {
+      return s + ", Windows NVIDIA driver installed, version unknown (run torchup inside WSL without --root)";
+    }
     if (!m.nvidia) return s + ", no NVIDIA driver loaded: CUDA unavailable until one is installed";
     s += ", driver " + m.nvidia->driver_version;
     s += m.nvidia->max_cuda ? " -> CUDA <= " + *m.nvidia->max_cuda : std::string(" -> max CUDA unknown");

@@ -1,10 +1,12 @@
 target_sources(torchup_core PRIVATE
   src/detect/parse.cpp            # pure parsers over captured text (fuzzed in fuzz/)
+  src/detect/parse_binary.cpp     # pure parsers over binary files (PY_VERSION in an interpreter)
   src/detect/detect.cpp           # detect_machine(): the probes in order
   src/detect/probe_os.cpp         # os-release, arch, glibc, WSL
   src/detect/probe_gpu_linux.cpp  # sysfs PCI, /proc/driver/nvidia, pci.ids, KFD
   src/detect/nvml_linux.cpp       # NVML loaded at run time (live only)
   src/detect/probe_nvidia.cpp     # driver version, nvidia-smi fallback, max CUDA
+  src/detect/probe_wsl.cpp        # WSL2: the Windows NVIDIA driver's files under /usr/lib/wsl
   src/detect/probe_toolkits.cpp   # ROCm, CUDA toolkits
   src/detect/probe_python.cpp     # interpreters and their torch
   src/detect/report.cpp           # text rendering

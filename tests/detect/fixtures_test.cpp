@@ -7,7 +7,9 @@
 
 #include "data/store.h"
 #include "detect/detect.h"
+#include "detect/report.h"
 #include "host/scripted.h"
+#include "support/temp_dir.h"
 
 namespace torchup::detect {
 namespace {
@@ -152,9 +154,13 @@ TEST(DetectFixtures, VmNoGpu) {
   EXPECT_FALSE(m.rocm);
   EXPECT_TRUE(m.cuda_toolkits.empty());
   ASSERT_EQ(m.pythons.size(), 1u);
+  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.11.2");  // PY_VERSION inside the interpreter; no patchlevel.h
+  EXPECT_EQ(m.pythons[0].bits, 64);
   EXPECT_TRUE(m.pythons[0].externally_managed);
   EXPECT_FALSE(m.pythons[0].torch);
   EXPECT_TRUE(has_warning(m, "model name unknown"));
+  EXPECT_FALSE(has_warning(m, "only the minor version"));
 }
 
 TEST(DetectFixtures, NvidiaNoDriver) {
@@ -171,9 +177,35 @@ TEST(DetectFixtures, NvidiaNoDriver) {
 TEST(DetectFixtures, Wsl2) {
   auto m = detect_fixture("wsl2");
   EXPECT_TRUE(m.os.wsl);
+  EXPECT_EQ(m.os.name, "Ubuntu 22.04.4 LTS");
+  EXPECT_EQ(m.os.glibc, "2.35");
+  // The Windows driver's files say an NVIDIA GPU exists, not which one or which driver.
+  ASSERT_EQ(m.gpus.size(), 1u);
+  EXPECT_EQ(m.gpus[0].vendor, "nvidia");
+  EXPECT_EQ(m.gpus[0].pci_id, std::nullopt);
+  EXPECT_EQ(m.gpus[0].compute_capability, std::nullopt);
+  EXPECT_NE(m.gpus[0].name.find("model unknown"), std::string::npos) << m.gpus[0].name;
+  EXPECT_FALSE(m.nvidia);  // never a guessed version
+  EXPECT_TRUE(has_warning(m, "/usr/lib/wsl/drivers/nv_dispsi.inf_amd64_7cc7738d8e428783"));
+  EXPECT_TRUE(has_warning(m, "without --root"));
+  EXPECT_FALSE(has_warning(m, "no NVIDIA driver loaded"));
+  EXPECT_NE(machine_verdict(m).find("Windows NVIDIA driver installed, version unknown"), std::string::npos)
+      << machine_verdict(m);
+}
+
+// A WSL2 root whose Windows has no NVIDIA driver: no GPU is invented.
+TEST(DetectFixtures, Wsl2WithoutNvidiaDriverFilesReportsNoGpu) {
+  testing::TempDir root;
+  root.write("proc/version", "Linux version 5.15.153.1-microsoft-standard-WSL2 (root@941d701f84f1) #1 SMP\n");
+  root.write("usr/lib/wsl/drivers/u0420529.inf_amd64_94ad5a6c4d1a04e2/.keep", "");
+  host::FakeMachine machine(root.str());
+  auto live_fs = host::make_rooted_fs("/");
+  data::DataStore store(*live_fs, {});
+  auto m = detect_machine(machine.host(), store);
+  EXPECT_TRUE(m.os.wsl);
   EXPECT_TRUE(m.gpus.empty());
   EXPECT_FALSE(m.nvidia);
-  EXPECT_TRUE(has_warning(m, "WSL2"));
+  EXPECT_TRUE(has_warning(m, "WSL2: no Windows NVIDIA driver files"));
 }
 
 TEST(DetectFixtures, OlderDriver) {
@@ -239,6 +271,53 @@ TEST(DetectLive, NvidiaSmiFallbackFillsDriverAndCc) {
   EXPECT_EQ(m.os.glibc, "2.39");
   EXPECT_FALSE(m.nvidia);  // no nvidia-smi on that machine: nothing was run for it
   for (const auto& call : machine.runner().calls()) EXPECT_NE(call.front(), "/usr/bin/nvidia-smi");
+}
+
+// WSL2, live: NVML is off here, so nvidia-smi from /usr/lib/wsl/lib answers; Table 3's
+// Windows column is not needed because its banner states the max CUDA.
+TEST(DetectLive, Wsl2NvidiaSmiGivesDriverAndGpu) {
+  host::FakeMachine machine(fixture("wsl2"), {{"PATH", "/usr/bin"}},
+                            host::SystemFacts{"linux", "x86_64", std::string("2.35"), {}}, /*live=*/true);
+  const std::string smi = "/usr/lib/wsl/lib/nvidia-smi";
+  machine.runner().add_output({smi, "--query-gpu=name,driver_version,compute_cap,pci.device_id", "--format=csv,noheader"},
+                              "NVIDIA GeForce RTX 4090, 566.36, 8.9, 0x268410DE\n");
+  machine.runner().add_output({smi}, "| NVIDIA-SMI 565.77.01   Driver Version: 566.36   CUDA Version: 12.7     |\n");
+  auto live_fs = host::make_rooted_fs("/");
+  data::DataStore store(*live_fs, {});
+  DetectOptions options;
+  options.use_nvml = false;
+  options.probe_pythons = false;
+  auto m = detect_machine(machine.host(), store, options);
+  EXPECT_TRUE(m.os.wsl);
+  ASSERT_TRUE(m.nvidia);
+  EXPECT_EQ(m.nvidia->driver_version, "566.36");
+  EXPECT_EQ(m.nvidia->max_cuda, "12.7");
+  EXPECT_EQ(m.nvidia->source, "nvidia-smi");
+  ASSERT_EQ(m.gpus.size(), 1u);
+  EXPECT_EQ(m.gpus[0].name, "NVIDIA GeForce RTX 4090");
+  EXPECT_EQ(m.gpus[0].pci_id, "10de:2684");
+  EXPECT_EQ(m.gpus[0].compute_capability, "8.9");
+  EXPECT_FALSE(has_warning(m, "WSL2"));
+}
+
+// WSL2, live, and neither NVML nor nvidia-smi answers: the GPU from the driver files,
+// with a warning naming what failed, and no version.
+TEST(DetectLive, Wsl2NothingAnswersFallsBackToDriverFiles) {
+  host::FakeMachine machine(fixture("wsl2"), {{"PATH", "/usr/bin"}},
+                            host::SystemFacts{"linux", "x86_64", std::string("2.35"), {}}, /*live=*/true);
+  auto live_fs = host::make_rooted_fs("/");
+  data::DataStore store(*live_fs, {});
+  DetectOptions options;
+  options.use_nvml = false;
+  options.probe_pythons = false;
+  auto m = detect_machine(machine.host(), store, options);
+  EXPECT_FALSE(m.nvidia);
+  ASSERT_EQ(m.gpus.size(), 1u);
+  EXPECT_EQ(m.gpus[0].vendor, "nvidia");
+  EXPECT_TRUE(has_warning(m, "did not answer"));
+  bool ran_smi = false;
+  for (const auto& call : machine.runner().calls()) ran_smi = ran_smi || call.front() == "/usr/lib/wsl/lib/nvidia-smi";
+  EXPECT_TRUE(ran_smi);
 }
 
 }  // namespace

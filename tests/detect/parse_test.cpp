@@ -121,6 +121,42 @@ TEST(DetectParse, PythonFiles) {
   EXPECT_EQ(python_minor_from_name("python3"), std::nullopt);
 }
 
+TEST(DetectParse, PythonVersionInBinary) {
+  using namespace std::string_literals;
+  struct Case {
+    std::string bytes;
+    std::string minor;
+    std::optional<std::string> version;
+  };
+  const std::vector<Case> cases = {
+      // Captured .rodata: Debian's static interpreter (NUL-bounded) and pyenv's libpython (tail-merged).
+      {output("python3.11-debian12-rodata.bin"), "3.11", "3.11.2"},
+      {output("libpython3.11-pyenv-rodata.bin"), "3.11", "3.11.7"},
+      {output("python3.11-debian12-rodata.bin"), "3.12", std::nullopt},  // the anchor is the file name's minor
+      {"\0pymalloc\0003.13.0rc1\0strict\0"s, "3.13", "3.13.0rc1"},
+      {"\0003.12.0a1+\0"s, "3.12", "3.12.0a1+"},
+      {"3.11.4\0"s, "3.11", "3.11.4"},                                   // at offset 0
+      {"\0002.7.18\0Python-2.7.18\0"s, "2.7", "2.7.18"},
+      {"/opt/python/3.10.14\0"s, "3.10", "3.10.14"},                    // only a tail: accepted
+      {"\0003.11.2\0/x/3.11.9\0"s, "3.11", "3.11.2"},                  // a NUL-bounded literal wins
+      {"\0003.11.2\0\0003.11.9\0"s, "3.11", std::nullopt},            // two literals disagree
+      {"/a/3.11.2\0/b/3.11.9\0"s, "3.11", std::nullopt},                // two tails disagree
+      {"\00013.11.2\0"s, "3.11", std::nullopt},                         // part of another number
+      {"\0v1.3.11.2\0"s, "3.11", std::nullopt},
+      {"\0003.11.2 (main, Apr 28 2025)\0"s, "3.11", std::nullopt},       // not the bare literal
+      {"\0003.11.\0003.11.x\0003.11.2"s, "3.11", std::nullopt},          // no micro / no NUL at the end
+      {"\0003.11.2rc\0"s, "3.11", std::nullopt},                        // release level without serial
+      {"\0003.11.1234\0"s, "3.11", std::nullopt},                       // micro longer than 3 digits
+      {"\0003.11.2\0"s, "", std::nullopt},
+      {"\0003.11.2\0"s, "3.", std::nullopt},
+      {"\0003.11.2\0"s, "x.11", std::nullopt},
+      {"", "3.11", std::nullopt},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(parse_python_version_in_binary(c.bytes, c.minor), c.version) << c.minor << " in " << c.bytes.size() << " bytes";
+  }
+}
+
 TEST(DetectParse, OsRelease) {
   auto r = parse_os_release("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nID=debian\n");
   EXPECT_EQ(r.name, "Debian GNU/Linux 12 (bookworm)");
