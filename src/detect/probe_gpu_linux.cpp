@@ -163,7 +163,8 @@ void probe_gpus(host::Host& host, data::DataStore& store, model::Machine& machin
         }
       }
     }
-    std::optional<std::string> pci_name = names.device(dev.ids.vendor, dev.ids.device);
+    // pci.ids (1.3 MB) is read only when no driver named the GPU.
+    std::optional<std::string> pci_name = gpu.name.empty() ? names.device(dev.ids.vendor, dev.ids.device) : std::nullopt;
     if (gpu.name.empty() && pci_name) {
       auto marketing = data::pci_marketing_name(*pci_name);
       auto prefix = vendor_prefix(gpu.vendor);

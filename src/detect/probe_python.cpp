@@ -62,6 +62,19 @@ void add_conda_base(const host::FileSystem& fs, const std::string& base, std::ve
   for (const auto& env : fs.list_dir(base + "/envs")) add_interpreters_in(fs, base + "/envs/" + env + "/bin", out);
 }
 
+// The versioned interpreter names CPython installs ("python3.11"; `make altinstall` and
+// every distribution): 2.7 and 3.0 to 3.29 (3.14 is 2025's release, one minor a year),
+// in name order as a directory listing gives them.
+const std::vector<std::string>& versioned_python_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v = {"python2.7"};
+    for (int minor = 0; minor <= 29; ++minor) v.push_back("python3." + std::to_string(minor));
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  return names;
+}
+
 std::vector<Candidate> find_candidates(const host::Host& host) {
   const auto& fs = host.fs;
   std::vector<Candidate> out;
@@ -80,10 +93,13 @@ std::vector<Candidate> find_candidates(const host::Host& host) {
     auto real_dir = resolve_links(fs, dir);
     if (std::find(dirs_seen.begin(), dirs_seen.end(), real_dir) != dirs_seen.end()) continue;
     dirs_seen.push_back(real_dir);
+    if (!fs.is_dir(dir)) continue;
     std::vector<Candidate> found;
     add_interpreters_in(fs, dir, found);
-    for (const auto& entry : fs.list_dir(dir)) {
-      if (python_minor_from_name(entry) && fs.is_executable(join_path(dir, entry))) found.push_back({join_path(dir, entry), false});
+    // One stat per possible name instead of listing the directory: /usr/bin holds thousands
+    // of entries and listing it was the largest cost of detect.
+    for (const auto& name : versioned_python_names()) {
+      if (fs.is_executable(join_path(dir, name))) found.push_back({join_path(dir, name), false});
     }
     out.insert(out.end(), found.begin(), found.end());
   }

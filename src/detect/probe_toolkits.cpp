@@ -49,7 +49,8 @@ void probe_cuda_toolkits(host::Host& host, model::Machine& machine, const Detect
     std::optional<std::string> version;
     if (auto json = read_small(fs, real + "/version.json")) version = parse_cuda_version_json(*json);
     if (!version) {
-      if (auto header = fs.read_file(real + "/include/cuda.h", 1u << 20)) version = parse_cuda_h_version(*header);
+      // cuda.h is over 1 MB; CUDA_VERSION is defined in its first few hundred lines (line 263 in 13.0).
+      if (auto header = fs.read_file(real + "/include/cuda.h", 128u << 10)) version = parse_cuda_h_version(*header);
     }
     if (!version) {
       auto slash = real.rfind('/');
