@@ -3,6 +3,8 @@
 // field by field, not snapshotted from the code's output.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "data/store.h"
@@ -256,6 +258,36 @@ TEST(DetectFixtures, GarbageStillGivesValidJsonWithWarnings) {
   EXPECT_GE(m.warnings.size(), 3u);
   EXPECT_TRUE(has_warning(m, "unreadable ids"));
   EXPECT_TRUE(has_warning(m, "glibc version unknown"));
+}
+
+// Driver versions keep their leading zeros everywhere detect reports them: the text
+// from the file, never DottedVersion::str() (which prints "450.80.2").
+TEST(DetectFixtures, DriverVersionKeepsLeadingZeros) {
+  testing::TempDir root;
+  root.write("sys/bus/pci/devices/0000:01:00.0/modalias", "pci:v000010DEd00001B80sv00001043sd000085AAbc03sc00i00\n");
+  root.write("sys/module/nvidia/version", "450.80.02\n");
+  std::filesystem::create_directories(root.path() / "sys/bus/pci/drivers/nvidia");
+  std::filesystem::create_directory_symlink("../../../bus/pci/drivers/nvidia", root.path() / "sys/bus/pci/devices/0000:01:00.0/driver");
+  host::FakeMachine machine(root.str());
+  auto live_fs = host::make_rooted_fs("/");
+  data::DataStore store(*live_fs, {});
+  auto m = detect_machine(machine.host(), store);
+  ASSERT_TRUE(m.nvidia);
+  EXPECT_EQ(m.nvidia->driver_version, "450.80.02");
+  EXPECT_EQ(m.nvidia->max_cuda, "11.0");  // Table 3: CUDA 11.0.3 Update 1 needs >= 450.80.02 on Linux
+  auto json = model::to_json(m);
+  EXPECT_EQ(json["nvidia"]["driver_version"], "450.80.02");
+  auto back = model::machine_from_json(json);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_TRUE(back->nvidia);
+  EXPECT_EQ(back->nvidia->driver_version, "450.80.02");
+  EXPECT_NE(machine_verdict(m).find("driver 450.80.02 "), std::string::npos) << machine_verdict(m);
+  bool line_found = false;
+  for (const auto& line : machine_report_lines(m)) {
+    EXPECT_EQ(line.text.find("450.80.2"), std::string::npos) << line.text;
+    line_found = line_found || line.text.find("450.80.02") != std::string::npos;
+  }
+  EXPECT_TRUE(line_found);
 }
 
 // The live-machine paths, with scripted programs: nvidia-smi when files give no driver.
