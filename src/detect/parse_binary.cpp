@@ -1,8 +1,6 @@
 // Parsers over the bytes of binary files (interpreters, shared libraries). Pure: no
 // I/O, any bytes accepted (fuzzed in fuzz/). The format each one reads is cited in
 // parse.h next to its declaration.
-#include <algorithm>
-#include <functional>
 #include <string>
 
 #include "detect/parse.h"
@@ -49,16 +47,16 @@ std::size_t version_tail_length(std::string_view rest) {
 std::optional<std::string> parse_python_version_in_binary(std::string_view bytes, std::string_view minor) {
   if (!is_minor_version(minor)) return std::nullopt;
   const std::string needle = std::string(minor) + ".";
-  const std::boyer_moore_horspool_searcher searcher(needle.begin(), needle.end());
   std::optional<std::string> bounded;  // preceded by NUL (or at offset 0): a literal of its own
   std::optional<std::string> tail;     // the tail of a longer string
   bool bounded_conflict = false;
   bool tail_conflict = false;
-  for (auto it = bytes.begin();;) {
-    it = std::search(it, bytes.end(), searcher);
-    if (it == bytes.end()) break;
-    auto pos = static_cast<std::size_t>(it - bytes.begin());
-    it += 1;
+  for (std::size_t from = 0;;) {
+    // string_view::find (memchr for the first byte, then a compare) scans Debian's 6.8 MB
+    // python3.11 in about 0.7 ms on the dev VM; Boyer-Moore-Horspool and memmem took 5 and 3.
+    auto pos = bytes.find(needle, from);
+    if (pos == std::string_view::npos) break;
+    from = pos + 1;
     char before = pos == 0 ? '\0' : bytes[pos - 1];
     if (is_digit(before) || before == '.') continue;  // "13.11.2" or "1.3.11.2": another number
     auto length = version_tail_length(bytes.substr(pos + needle.size()));

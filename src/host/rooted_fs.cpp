@@ -28,6 +28,12 @@ class RootedFileSystem final : public FileSystem {
     std::ifstream in(*p, std::ios::binary);
     if (!in) return std::nullopt;
     std::string out;
+    // Sized once: growing by appends re-faults every page of a multi-MB file (pci.ids,
+    // an interpreter scanned for its version) and cost ~20 ms for 7 MB on the dev VM.
+    struct stat st {};
+    if (::stat(p->c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      out.reserve(std::min(max_bytes, static_cast<std::size_t>(st.st_size)));
+    }
     char buf[65536];
     while (out.size() < max_bytes && in.read(buf, sizeof buf).gcount() > 0) {
       out.append(buf, static_cast<std::size_t>(in.gcount()));
