@@ -95,6 +95,22 @@ Status check_index_url(const std::string& url, bool allow_insecure) {
 
 std::vector<std::string> plan_requirements(const model::Plan& plan) {
   std::vector<std::string> out;
+  // Nightly plans have no version to pin: the plan's own packages, with --pre, as the
+  // selector's nightly command writes them ("pip3 install --pre torch ... --index-url .../nightly/cpu").
+  if (!plan.torch.empty() && plan.torch.find_first_not_of("0123456789.") != std::string::npos &&
+      plan.torch.find('.') == std::string::npos) {
+    std::size_t at = 0;
+    while (at < plan.argv.size() && plan.argv[at] != "install") ++at;
+    for (std::size_t i = at + 1; i < plan.argv.size(); ++i) {
+      const std::string& arg = plan.argv[i];
+      if (arg == "--index-url" || arg == "-i" || arg == "-f" || arg == "--find-links" || arg == "--extra-index-url") {
+        ++i;  // and its value
+      } else if (arg == "--pre" || arg.rfind("-", 0) != 0) {
+        out.push_back(arg);
+      }
+    }
+    if (!out.empty()) return out;
+  }
   out.push_back(plan.torch.empty() ? "torch" : "torch==" + plan.torch);
   if (plan.torchvision) out.push_back("torchvision==" + *plan.torchvision);
   if (plan.torchaudio) out.push_back("torchaudio==" + *plan.torchaudio);
@@ -171,7 +187,14 @@ std::vector<std::string> uv_install_argv(const std::string& uv, const std::strin
                                          bool no_cache) {
   std::vector<std::string> argv{uv, "pip", "install", "--python", python};
   if (no_cache) argv.push_back("--no-cache");
-  argv.insert(argv.end(), requirements.begin(), requirements.end());
+  for (const auto& requirement : requirements) {
+    if (requirement == "--pre") {  // uv's spelling (uv-cli PipInstallArgs/ResolverArgs: --prerelease allow)
+      argv.push_back("--prerelease");
+      argv.push_back("allow");
+    } else {
+      argv.push_back(requirement);
+    }
+  }
   if (!source.index_url.empty()) {
     argv.push_back("--index-url");
     argv.push_back(source.index_url);

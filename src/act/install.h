@@ -95,7 +95,8 @@ struct InstallOutcome {
 // localhost / [::1] (local test indexes and local proxies), or allow_insecure.
 Status check_index_url(const std::string& url, bool allow_insecure);
 
-// The requirement strings for the plan: "torch==2.12.0", "torchvision==0.27.0"...
+// The requirement strings for the plan: "torch==2.12.0", "torchvision==0.27.0"...;
+// a nightly plan (torch "nightly"): "--pre" and the packages of the plan's command.
 std::vector<std::string> plan_requirements(const model::Plan& plan);
 
 // Where the plan's own command installs from (--index-url / -f in its argv);

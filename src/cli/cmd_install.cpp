@@ -267,7 +267,11 @@ int run_install_command(Context& ctx, InstallArgs args) {
   }
   ctx.out << "\n" << (outcome.ok ? ctx.style.green("Installed: ") : ctx.style.red("Install failed: "))
           << outcome.message << "\n";
-  if (!outcome.ok && !outcome.output_tail.empty()) ctx.out << "Installer's last lines:\n" << outcome.output_tail << "\n";
+  // The installer's output was passed through; repeat its end only when torchup
+  // could not say what went wrong.
+  if (!outcome.ok && !outcome.failure_id && !outcome.output_tail.empty()) {
+    ctx.out << "Installer's last lines:\n" << outcome.output_tail << "\n";
+  }
   for (const auto& note : outcome.notes) ctx.out << "Note: " << note << "\n";
   if (outcome.source_used) {
     const auto& s = *outcome.source_used;

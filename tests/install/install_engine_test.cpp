@@ -520,5 +520,26 @@ TEST(InstallSources, AutoPutsTheMeasuredFasterMirrorFirstDropsTheDeadOneAndSaysW
   EXPECT_NE(notes.find("fast"), std::string::npos) << notes;
 }
 
+TEST(InstallEngine, NightlyPlanInstallsThePlansPackagesWithPre) {
+  model::Plan plan;
+  plan.fits = true;
+  plan.torch = "nightly";
+  plan.argv = {"pip3", "install", "--pre", "torch", "torchvision", "--index-url",
+               "https://download.pytorch.org/whl/nightly/cpu"};
+  auto requirements = plan_requirements(plan);
+  EXPECT_EQ(requirements, (std::vector<std::string>{"--pre", "torch", "torchvision"}));
+  IndexSource nightly = plan_source(plan);
+  EXPECT_EQ(pip_install_argv("/py", requirements, nightly, false),
+            (std::vector<std::string>{"/py", "-m", "pip", "install", "--pre", "torch", "torchvision", "--index-url",
+                                      "https://download.pytorch.org/whl/nightly/cpu"}));
+  EXPECT_EQ(uv_install_argv("uv", "/py", requirements, nightly, false),
+            (std::vector<std::string>{"uv", "pip", "install", "--python", "/py", "--prerelease", "allow", "torch",
+                                      "torchvision", "--index-url", "https://download.pytorch.org/whl/nightly/cpu"}));
+  EXPECT_EQ(mirror_variant(plan), "nightly/cpu");
+  plan.torch = "2.12.0";
+  plan.torchvision = "0.27.0";
+  EXPECT_EQ(plan_requirements(plan), (std::vector<std::string>{"torch==2.12.0", "torchvision==0.27.0"}));
+}
+
 }  // namespace
 }  // namespace torchup::act
