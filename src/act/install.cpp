@@ -166,11 +166,9 @@ Expected<SourceOrder> resolve_install_sources(host::HttpClient& http, const Mirr
   return out;
 }
 
-std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
-                                          const IndexSource& source, bool no_cache_dir) {
-  std::vector<std::string> argv{python, "-m", "pip", "install"};
-  if (no_cache_dir) argv.push_back("--no-cache-dir");
-  argv.insert(argv.end(), requirements.begin(), requirements.end());
+namespace {
+// pip and uv spell an index and a flat find-links directory the same way.
+void append_source_args(const IndexSource& source, std::vector<std::string>& argv) {
   if (!source.index_url.empty()) {
     argv.push_back("--index-url");
     argv.push_back(source.index_url);
@@ -179,6 +177,15 @@ std::vector<std::string> pip_install_argv(const std::string& python, const std::
     argv.push_back("--find-links");
     argv.push_back(source.find_links);
   }
+}
+}  // namespace
+
+std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
+                                          const IndexSource& source, bool no_cache_dir) {
+  std::vector<std::string> argv{python, "-m", "pip", "install"};
+  if (no_cache_dir) argv.push_back("--no-cache-dir");
+  argv.insert(argv.end(), requirements.begin(), requirements.end());
+  append_source_args(source, argv);
   return argv;
 }
 
@@ -195,14 +202,7 @@ std::vector<std::string> uv_install_argv(const std::string& uv, const std::strin
       argv.push_back(requirement);
     }
   }
-  if (!source.index_url.empty()) {
-    argv.push_back("--index-url");
-    argv.push_back(source.index_url);
-  }
-  if (!source.find_links.empty()) {
-    argv.push_back("--find-links");
-    argv.push_back(source.find_links);
-  }
+  append_source_args(source, argv);
   return argv;
 }
 
