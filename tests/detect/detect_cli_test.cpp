@@ -8,26 +8,15 @@
 #include <nlohmann/json.hpp>
 
 #include "host/host.h"
+#include "support/run_binary.h"
 #include "support/temp_dir.h"
 
 namespace torchup {
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = torchup::testing::CliRun;
+using torchup::testing::run_binary;
 
-Run run_binary(std::vector<std::string> args) {
-  args.insert(args.begin(), TORCHUP_BINARY);
-  auto runner = host::make_process_runner();
-  host::RunOptions options;
-  options.env["NO_COLOR"] = "1";
-  options.timeout = std::chrono::milliseconds(60000);
-  auto r = runner->run(args, options);
-  EXPECT_TRUE(r.started) << r.start_error;
-  return {r.exit_code, r.out, r.err};
-}
 
 std::string fixture(const std::string& name) { return std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/" + name; }
 

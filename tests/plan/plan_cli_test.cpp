@@ -10,27 +10,16 @@
 
 #include "host/host.h"
 #include "plan_support.h"
+#include "support/run_binary.h"
 
 namespace torchup {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = torchup::testing::CliRun;
+using torchup::testing::run_binary;
 
-Run run_binary(std::vector<std::string> args) {
-  args.insert(args.begin(), TORCHUP_BINARY);
-  auto runner = host::make_process_runner();
-  host::RunOptions options;
-  options.env["NO_COLOR"] = "1";
-  options.timeout = std::chrono::milliseconds(60000);
-  auto r = runner->run(args, options);
-  EXPECT_TRUE(r.started) << r.start_error;
-  return {r.exit_code, r.out, r.err};
-}
 
 std::vector<std::string> profile_names() {
   std::vector<std::string> names;

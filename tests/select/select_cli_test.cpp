@@ -9,15 +9,14 @@
 #include "cli/commands.h"
 #include "data/embedded.h"
 #include "host/host.h"
+#include "support/run_binary.h"
 #include "support/temp_dir.h"
 
 namespace torchup::cli {
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
+using Run = torchup::testing::CliRun;
+using torchup::testing::run_binary;
 
 Run run_in_process(std::vector<std::string> args) {
   args.insert(args.begin(), "torchup");
@@ -31,15 +30,6 @@ Run run_in_process(std::vector<std::string> args) {
   return r;
 }
 
-Run run_binary(std::vector<std::string> args) {
-  args.insert(args.begin(), TORCHUP_BINARY);
-  auto runner = host::make_process_runner();
-  host::RunOptions options;
-  options.env["NO_COLOR"] = "1";
-  auto result = runner->run(args, options);
-  EXPECT_TRUE(result.started) << result.start_error;
-  return {result.exit_code, result.out, result.err};
-}
 
 std::vector<std::string> lines_of(const std::string& s) {
   std::vector<std::string> out;
