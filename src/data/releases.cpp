@@ -311,8 +311,10 @@ Expected<PlatformFacts> parse_platform_facts(const std::string& text) {
   out.macos_x86_64_last_torch = *mac;
   out.mps_first_torch = *mps;
   out.xpu_first_torch = *xpu;
+  // fact_version above proved the fact exists; its "min_macos" may not (operator[] on a
+  // const json with a missing key is undefined behaviour: the fuzzer found it).
   auto mps_fact = fact(facts, "mps_first_torch");
-  const json& min_macos = (**mps_fact)["min_macos"];
+  const json min_macos = (*mps_fact)->value("min_macos", json());
   auto macos = min_macos.is_string() ? DottedVersion::parse(min_macos.get<std::string>()) : std::nullopt;
   if (!macos) return bad(kFactsFile, "facts.mps_first_torch.min_macos", "expected a version string");
   out.mps_min_macos = *macos;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data/embedded.h"
 #include "data/releases.h"
 #include "plan_support.h"
 
@@ -91,6 +92,18 @@ TEST(PlanData, MalformedRocmAndFactsNameTheField) {
       {R"({"facts": {"python_bits": {"value": 64}}})", "facts.python_bits: has no 'source'"},
   };
   for (const auto& b : facts) {
+    auto r = data::parse_platform_facts(b.text);
+    ASSERT_FALSE(r) << b.text;
+    EXPECT_THAT(r.error().message, HasSubstr(b.needle)) << b.text;
+  }
+  // The shipped file with the MPS fact's "min_macos" renamed (the fuzzer's first find:
+  // reading a missing key of a const json was undefined behaviour, not an error).
+  std::string shipped(data::embedded_file("platform-facts.json").value());
+  const auto at = shipped.find("\"min_macos\"");
+  ASSERT_NE(at, std::string::npos);
+  shipped.replace(at, 11, "\"minmacos\"");
+  const Bad renamed[] = {{shipped.c_str(), "facts.mps_first_torch.min_macos: expected a version string"}};
+  for (const auto& b : renamed) {
     auto r = data::parse_platform_facts(b.text);
     ASSERT_FALSE(r) << b.text;
     EXPECT_THAT(r.error().message, HasSubstr(b.needle)) << b.text;
