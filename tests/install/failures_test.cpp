@@ -162,6 +162,17 @@ TEST(InstallFailureCatalogue, CleanInstallOutputMatchesNothingFatal) {
   }
 }
 
+TEST(InstallFailureCatalogue, FailureAfterMegabytesOfProgressIsFound) {
+  // A long, verbose install (pip -v prints a line per request) that ends in the
+  // MemoryError: the tail is what carries the failure.
+  auto catalogue = embedded_catalogue();
+  std::string text = read_text(std::string(TORCHUP_TEST_DIR) + "/install/outputs/pip-memoryerror-injected.txt");
+  std::string noise;
+  while (noise.size() < (3u << 20)) noise += "  Downloading torch-2.12.0-cp311-cp311-manylinux_2_28_x86_64.whl (12.3 MB)\n";
+  auto ids = ids_of(classify_output(catalogue, noise + text, {"install"}));
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "pip-memoryerror"), ids.end());
+}
+
 TEST(InstallFailureCatalogue, StageFilterKeepsOnlyThatStage) {
   auto catalogue = embedded_catalogue();
   std::string text = "RuntimeError: CUDA unknown error\nMemoryError\n";
