@@ -35,7 +35,7 @@ bool has_id(const std::vector<data::FailureMatch>& matches, const char* id) {
 std::optional<std::string> pick_failure(const std::vector<data::FailureMatch>& matches) {
   for (const char* id : {"pep668-externally-managed", "pip-memoryerror", "disk-space", "ssl-proxy",
                          "hash-mismatch-truncated-download", "network-timeout", "pinned-local-version-not-found",
-                         "no-wheel-for-python-version", "python-32bit", "wheel-tag-mismatch", "uv-index-resolution",
+                         "macos-intel-eol", "no-wheel-for-python-version", "python-32bit", "wheel-tag-mismatch", "uv-index-resolution",
                          "conda-pytorch-channel-deprecated"}) {
     if (has_id(matches, id)) return std::string(id);
   }
@@ -416,6 +416,11 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
         return finish();
       }
       auto matches = data::classify_output(catalogue, output, {"install"});
+      // Only failures that can happen here: macOS x86_64's end of wheels does not
+      // explain "from versions: none" on Linux.
+      std::erase_if(matches, [&](const data::FailureMatch& m) {
+        return !m.kind->applies_on(host.system.os_family, host.system.arch);
+      });
       outcome.failure_id = pick_failure(matches);
       outcome.output_tail = last_lines(output, 12);
       const data::FailureKind* kind = outcome.failure_id ? catalogue.find(*outcome.failure_id) : nullptr;

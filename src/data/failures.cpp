@@ -88,6 +88,22 @@ Expected<FailureKind> parse_entry(const json& entry, std::size_t index) {
 
 }  // namespace
 
+bool FailureKind::applies_on(const std::string& os_family, const std::string& arch) const {
+  if (platforms.empty() || os_family.empty()) return true;
+  // uname says "arm64" on macOS and "aarch64" on Linux for the same CPU family.
+  const std::string cpu = arch == "arm64" ? "aarch64" : arch;
+  for (const auto& p : platforms) {
+    if (p == "all" || p == os_family) return true;
+    if ((p == "wsl2" || p == "docker") && os_family == "linux") return true;
+    const auto dash = p.find('-');
+    if (dash == std::string::npos || p.substr(0, dash) != os_family) continue;
+    std::string want = p.substr(dash + 1);
+    if (want == "arm64") want = "aarch64";
+    if (want == cpu) return true;
+  }
+  return false;
+}
+
 bool FailureKind::in_stage(const std::string& wanted) const {
   std::size_t start = 0;
   while (start <= stage.size()) {

@@ -39,6 +39,11 @@ struct FailureKind {
 
   // True when `stage` contains `wanted` ("import/runtime" has "runtime").
   bool in_stage(const std::string& wanted) const;
+  // True when the entry can happen on this OS ("linux", "windows", "macos") and CPU
+  // ("x86_64", "aarch64", "arm64"): platforms holds "all", the OS, or OS-arch
+  // ("macos-x86_64", "linux-aarch64"); "wsl2" and "docker" are Linux environments.
+  // An entry with no platforms applies everywhere; an empty os_family matches any.
+  bool applies_on(const std::string& os_family, const std::string& arch) const;
 };
 
 struct FailureCatalogue {
@@ -61,7 +66,7 @@ Expected<FailureCatalogue> parse_failure_catalogue(const std::string& text);
 
 // Every entry with at least one pattern matching somewhere in `output`, first
 // match per entry, in catalogue order. `stages` non-empty: only entries whose
-// stage contains one of them. Output beyond the last 1 MiB is ignored (the
+// stage contains one of them. Output before the last 64 KiB is ignored (the
 // interesting lines of an installer's failure are at the end).
 std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue, const std::string& output,
                                           const std::vector<std::string>& stages = {});

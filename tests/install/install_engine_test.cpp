@@ -112,6 +112,42 @@ TEST(InstallEngine, UnknownFailureShowsInstallerLastLines) {
   EXPECT_NE(outcome.output_tail.find("something odd happened"), std::string::npos);
 }
 
+TEST(InstallEngine, FailureKindsOfOtherPlatformsDoNotExplainThisOne) {
+  // pip on an Intel Mac asked for a torch newer than 2.2.2, the last macOS x86_64 wheel
+  // (install-failures.json macos-intel-eol). The same words on Linux mean no wheel for
+  // this Python/platform, never "Intel Macs lost support".
+  const std::string output =
+      "ERROR: Could not find a version that satisfies the requirement torch==2.12.0 (from versions: 2.0.0, "
+      "2.0.1, 2.1.0, 2.1.1, 2.1.2, 2.2.0, 2.2.1, 2.2.2)\nERROR: No matching distribution found for torch==2.12.0\n";
+  auto argv = pip_install_argv("/py", {"torch==2.12.0"}, IndexSource{"https://a/simple", "https://a/simple", ""}, false);
+  struct Case {
+    host::SystemFacts system;
+    const char* expected;
+  };
+  for (const Case& c : {Case{{"macos", "x86_64", {}, {}}, "macos-intel-eol"},
+                        Case{{"linux", "x86_64", {}, {}}, "no-wheel-for-python-version"},
+                        Case{{"macos", "arm64", {}, {}}, "no-wheel-for-python-version"}}) {
+    host::FakeMachine machine("/nonexistent", {}, c.system, true);
+    machine.runner().add_output(argv, output, 1);
+    auto outcome = run_install(machine.host(), catalogue(), request_for({"https://a/simple"}), nullptr);
+    EXPECT_FALSE(outcome.ok);
+    EXPECT_EQ(outcome.failure_id.value_or(""), c.expected) << c.system.os_family << " " << c.system.arch;
+  }
+}
+
+TEST(InstallFailureCatalogue, PlatformsNameOsAndCpu) {
+  data::FailureKind kind;
+  kind.platforms = {"macos-x86_64", "linux-aarch64", "wsl2"};
+  EXPECT_TRUE(kind.applies_on("macos", "x86_64"));
+  EXPECT_FALSE(kind.applies_on("macos", "arm64"));
+  EXPECT_TRUE(kind.applies_on("linux", "aarch64"));
+  EXPECT_TRUE(kind.applies_on("linux", "x86_64"));  // wsl2 is a Linux
+  EXPECT_FALSE(kind.applies_on("windows", "x86_64"));
+  EXPECT_TRUE(kind.applies_on("", ""));  // unknown machine: everything may apply
+  kind.platforms = {"all"};
+  EXPECT_TRUE(kind.applies_on("windows", "x86_64"));
+}
+
 TEST(InstallEngine, DryRunRunsNothingAndInsecureUrlIsRefused) {
   host::FakeMachine machine("/nonexistent", {}, {}, true);
   auto request = request_for({"https://a/simple"});
