@@ -242,8 +242,12 @@ Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::stri
   options.timeout = timeout;
   auto result = host.runner.run(
       {python, "-c",
-       "import sys, struct; print(sys.executable); print('%d.%d' % sys.version_info[:2]); "
-       "print(struct.calcsize('P') * 8); print(sys.prefix)"},
+       "import sys, struct, os, sysconfig; print(sys.executable); print('%d.%d' % sys.version_info[:2]); "
+       "print(struct.calcsize('P') * 8); print(sys.prefix); "
+       // PEP 668 "Marking an interpreter as using an external package manager": the
+       // marker lives in sysconfig's stdlib path and is ignored inside a venv.
+       "print(int(sys.prefix == sys.base_prefix and "
+       "os.path.isfile(os.path.join(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED'))))"},
       options);
   if (!result.ok()) {
     std::string why = !result.started ? result.start_error
@@ -262,6 +266,7 @@ Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::stri
   info.version = std::string(str::trim(lines[1]));
   info.bits = std::string(str::trim(lines[2])) == "32" ? 32 : 64;
   info.prefix = std::string(str::trim(lines[3]));
+  info.externally_managed = lines.size() > 4 && str::trim(lines[4]) == "1";
   return info;
 }
 

@@ -147,6 +147,9 @@ struct InterpreterInfo {
   std::string version;     // "3.11" (major.minor)
   int bits = 64;
   std::string prefix;      // sys.prefix: the environment it installs into
+  // PEP 668: the stdlib directory holds EXTERNALLY-MANAGED and this is not a venv
+  // (pip and uv then refuse to install unless told --break-system-packages).
+  bool externally_managed = false;
 };
 Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::string& python,
                                                std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -167,6 +167,16 @@ int run_install_command(Context& ctx, InstallArgs args) {
                                "pass --venv DIR to create a conda env there, or --python with a conda env's python"));
   }
   std::vector<std::string> notes;
+  // Say before anything runs what pip would only say after: a system Python under
+  // PEP 668 refuses installs. torchup never adds --break-system-packages.
+  std::string pep668;
+  if (described->externally_managed && args.venv.empty() &&
+      (choice->installer == act::Installer::kPip || choice->installer == act::Installer::kUv)) {
+    pep668 = interpreter + " is externally managed (PEP 668): " + act::to_string(choice->installer) +
+             " will refuse to install into " + described->prefix +
+             ". Install into a virtual environment instead: add --venv ~/.venvs/torch";
+    notes.push_back(pep668);
+  }
   std::vector<act::IndexSource> sources{act::plan_source(*plan)};
   if (!args.mirrors.empty()) {
     auto list = ctx.store().load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
@@ -174,7 +184,7 @@ int run_install_command(Context& ctx, InstallArgs args) {
     auto resolved = act::resolve_install_sources(host.http, *list, args.mirrors, *plan, args.allow_insecure);
     if (!resolved) return ctx.fail(resolved.error());
     sources = resolved->order;
-    notes = resolved->notes;
+    notes.insert(notes.end(), resolved->notes.begin(), resolved->notes.end());
   }
   for (const auto& source : sources) {
     for (const auto& url : {source.index_url, source.find_links}) {
@@ -209,7 +219,7 @@ int run_install_command(Context& ctx, InstallArgs args) {
   for (const auto& reason : plan->reasons) info << "  - " << reason << "\n";
   for (const auto& warning : plan->warnings) info << "  ! " << warning << "\n";
   if (!choice->note.empty()) info << "  note: " << choice->note << "\n";
-  for (const auto& note : notes) info << "  mirror: " << note << "\n";
+  for (const auto& note : notes) info << (note == pep668 ? "  ! " : "  mirror: ") << note << "\n";
   if (choice->installer == act::Installer::kPip || choice->installer == act::Installer::kUv) {
     info << "  index order:";
     for (const auto& s : sources) {

@@ -189,6 +189,36 @@ TEST(InstallCli, JsonDryRunIsTheInstallContract) {
   EXPECT_NE(r.err.find("Plan: torch"), std::string::npos) << "the verdict goes to stderr with --json";
 }
 
+TEST(InstallCli, ExternallyManagedPythonIsNamedBeforeAnythingRuns) {
+  // Debian 12's python3 carries the PEP 668 marker: pip would refuse; the dry run
+  // says so and names the fix, and a venv (marker ignored) or --venv is not warned about.
+  if (!std::filesystem::exists("/usr/lib/python3.11/EXTERNALLY-MANAGED")) GTEST_SKIP() << "no PEP 668 marker here";
+  const std::string warning = "/usr/bin/python3 is externally managed (PEP 668): pip will refuse to install into /usr";
+  auto r = torchup({"install", "--platform", "cpu", "--python", kPython, "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("  ! " + warning), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("add --venv ~/.venvs/torch"), std::string::npos) << r.out;
+  EXPECT_LT(r.out.find(warning), r.out.find("Would run:")) << r.out;
+
+  auto j = nlohmann::json::parse(torchup({"install", "--platform", "cpu", "--python", kPython, "--dry-run", "--json"}).out,
+                                 nullptr, false);
+  ASSERT_TRUE(j.contains("notes")) << j.dump();
+  EXPECT_NE(j["notes"].dump().find(warning), std::string::npos) << j.dump();
+
+  TempDir dir;
+  auto with_venv = torchup({"install", "--platform", "cpu", "--python", kPython, "--venv",
+                            (dir.path() / "v").string(), "--dry-run"});
+  EXPECT_EQ(with_venv.out.find("externally managed"), std::string::npos) << with_venv.out;
+
+  auto made = host::make_process_runner()->run({kPython, "-m", "venv", "--without-pip", (dir.path() / "plain").string()},
+                                               host::RunOptions{});
+  ASSERT_TRUE(made.ok()) << made.err;
+  auto in_venv = torchup({"install", "--platform", "cpu", "--python", (dir.path() / "plain/bin/python").string(),
+                          "--dry-run"});
+  ASSERT_EQ(in_venv.exit_code, 0) << in_venv.out << in_venv.err;
+  EXPECT_EQ(in_venv.out.find("externally managed"), std::string::npos) << in_venv.out;
+}
+
 TEST(InstallCli, NothingFitsExplainsAndRunsNothing) {
   auto r = torchup({"install", "--python", "3.99", "--platform", "cpu", "--dry-run"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
