@@ -186,6 +186,11 @@ void add_plan_command(CLI::App& app, Context& ctx) {
       "Exit codes: 0 a build fits, 1 nothing fits (alternatives listed), 2 usage, 3 environment.");
   cmd->callback([&ctx, options]() {
     auto plan = compute_plan(ctx, *options);
+    // A broken data file (a bad override, a stale cache) is part of this plan's story:
+    // it goes into the plan's warnings (JSON and text), once, not only to stderr.
+    if (plan) {
+      for (auto& w : ctx.take_data_warnings()) plan->warnings.push_back(std::move(w));
+    }
     ctx.flush_data_warnings();
     if (!plan) {
       ctx.fail(plan.error());

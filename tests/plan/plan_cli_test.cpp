@@ -11,6 +11,7 @@
 #include "host/host.h"
 #include "plan_support.h"
 #include "support/run_binary.h"
+#include "support/temp_dir.h"
 
 namespace torchup {
 namespace {
@@ -152,6 +153,23 @@ TEST(PlanCli, EveryDetectFixtureThroughRoot) {
     auto again = run_binary({"plan", "--root", d, "--json"});
     EXPECT_EQ(r.out, again.out);
   }
+}
+
+TEST(PlanCli, BrokenDataFileIsAWarningInThePlanJsonOnce) {
+  testing::TempDir data;
+  data.write("torch-releases.json", "{ not json");
+  auto r = run_binary({"--data-dir", data.str(), "plan", "--profile", testing::profile_path(profile_names().front()),
+                       "--json"});
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+  ASSERT_TRUE(j["warnings"].is_array()) << r.out;
+  EXPECT_THAT(j["warnings"].dump(), HasSubstr("torch-releases.json")) << r.out;
+  EXPECT_THAT(j["warnings"].dump(), HasSubstr("using embedded")) << r.out;
+  EXPECT_EQ(r.err.find("torch-releases.json"), std::string::npos) << "reported once: " << r.err;
+  // Text lists it too (once).
+  auto text = run_binary({"--data-dir", data.str(), "plan", "--profile", testing::profile_path(profile_names().front())});
+  EXPECT_THAT(text.out, HasSubstr("torch-releases.json")) << text.out << text.err;
+  EXPECT_EQ(text.err.find("torch-releases.json"), std::string::npos) << text.err;
 }
 
 }  // namespace
