@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "host/interrupt.h"
 #include "util/strings.h"
 
 namespace torchup::act {
@@ -380,6 +381,14 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
     if (!request.dry_run) {
       step_line(std::string("creating ") + (conda ? "conda env " : "venv ") + *request.venv);
       auto made = host.runner.run(argv, options);
+      if (made.interrupted) {
+        outcome.failure_id = "interrupted";
+        outcome.message = std::string("stopped (Ctrl-C) while creating the ") + (conda ? "conda env " : "venv ") +
+                          *request.venv;
+        outcome.state = "nothing was installed; " + *request.venv +
+                        " may be an incomplete environment: delete it, or run the same torchup install again";
+        return finish();
+      }
       if (!made.ok()) {
         outcome.message = "could not create the " + std::string(conda ? "conda env " : "venv ") + *request.venv +
                           " with " + (conda ? request.installer_program : request.python);
@@ -414,6 +423,17 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
         outcome.source_used = urls[u];
         installed = true;
         break;
+      }
+      if (result.interrupted) {
+        // Ctrl-C: the installer got the signal too and was stopped; it may have
+        // finished some packages. Say so rather than pretend nothing happened.
+        outcome.failure_id = "interrupted";
+        outcome.output_tail = last_lines(output, 12);
+        outcome.message = outcome.installer + " was stopped (Ctrl-C) while installing " + join(requirements);
+        outcome.state = "the install was cut short: " + target +
+                        " may hold part of it (some packages installed, others not); run `torchup verify --python " +
+                        python + "` to see what works, or run the same torchup install again to finish";
+        return finish();
       }
       if (!result.started) {
         outcome.message = "could not run " + argv.front() + ": " + result.start_error;
@@ -468,6 +488,13 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
 
   // Prove it works (the guide's step 3), in the interpreter that was installed into.
   const std::string doctor = "run `torchup doctor --python " + python + "`";
+  if (host::interrupt_signal() != 0) {  // Ctrl-C after the installer finished
+    outcome.failure_id = "interrupted";
+    outcome.message = "stopped (Ctrl-C) after " + outcome.installer + " finished, before torchup could verify it";
+    outcome.state = "the packages were installed into " + target + " but were not verified; run `torchup verify --python " +
+                    python + "`";
+    return finish();
+  }
   if (request.verifier) {
     step_line("verifying torch in " + python);
     auto report = request.verifier(python);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "act/install.h"
 #include "act/mirrors.h"
@@ -19,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/plan_options.h"
+#include "host/interrupt.h"
 #include "model/plan.h"
 
 namespace torchup::cli {
@@ -253,9 +255,14 @@ int run_install_command(Context& ctx, InstallArgs args) {
       return act::verify_python(host, store, options);
     };
   }
+  // Ctrl-C (or SIGTERM) during the install stops the installer too, and torchup still
+  // says what state the environment is in (exit 130, as a shell would report it).
+  std::optional<host::InterruptScope> interrupts;
+  if (!args.dry_run) interrupts.emplace();
   auto outcome = act::run_install(host, *catalogue, request,
                                   [&info](std::string_view chunk) { info << chunk << std::flush; });
-  const int code = outcome.ok ? 0 : outcome.failure_id.value_or("") == "verify-failed" ? 1 : 3;
+  const std::string failure = outcome.failure_id.value_or("");
+  const int code = outcome.ok ? 0 : failure == "verify-failed" ? 1 : failure == "interrupted" ? 130 : 3;
   if (args.json) {
     auto j = act::to_json(outcome);
     j["plan"] = model::to_json(*plan);
@@ -275,7 +282,10 @@ int run_install_command(Context& ctx, InstallArgs args) {
     ctx.out << "\n";
     act::render_verify(ctx.out, *outcome.verify, text_style(ctx));
   }
-  ctx.out << "\n" << (outcome.ok ? ctx.style.green("Installed: ") : ctx.style.red("Install failed: "))
+  ctx.out << "\n"
+          << (outcome.ok               ? ctx.style.green("Installed: ")
+              : failure == "interrupted" ? ctx.style.red("Interrupted: ")
+                                         : ctx.style.red("Install failed: "))
           << outcome.message << "\n";
   // The installer's output was passed through; repeat its end only when torchup
   // could not say what went wrong.
@@ -314,7 +324,8 @@ void add_install_command(CLI::App& app, Context& ctx) {
       "  torchup install --package uv --mirror auto --venv ~/.venvs/torch --yes\n"
       "http:// index URLs are refused except on 127.0.0.1/localhost unless --allow-insecure.\n"
       "Exit codes: 0 installed and verified, 1 nothing fits / declined / verify found problems,\n"
-      "2 usage, 3 the install failed or another install holds the environment.");
+      "2 usage, 3 the install failed or another install holds the environment,\n"
+      "130 interrupted (Ctrl-C; the installer is stopped too and the state is reported).");
   add_plan_options(*cmd, args->plan);
   cmd->remove_option(cmd->get_option("--mirror"));
   cmd->add_option("--mirror", args->mirrors,

@@ -44,8 +44,9 @@ struct ProcessResult {
   std::string out;
   std::string err;
   std::string start_error;  // why it did not start
+  bool interrupted = false;  // torchup was asked to stop (Ctrl-C): the run was cut short
 
-  bool ok() const { return started && !timed_out && exit_code == 0 && signal == 0; }
+  bool ok() const { return started && !timed_out && !interrupted && exit_code == 0 && signal == 0; }
 };
 
 struct RunOptions {

@@ -1,6 +1,7 @@
 // ProcessRunner for POSIX systems: posix_spawnp with an argument vector (never a
 // shell), pipes for stdin/stdout/stderr, poll() for streaming and a timeout after
-// which the child's process group is killed.
+// which the child's process group is killed. Inside an InterruptScope, Ctrl-C is
+// forwarded to the child's group and the run ends as interrupted (interrupt.h).
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,8 +12,10 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "host/host.h"
+#include "host/interrupt.h"
 
 extern char** environ;
 
@@ -27,6 +30,11 @@ class PosixProcessRunner final : public ProcessRunner {
     ProcessResult result;
     if (argv.empty()) {
       result.start_error = "empty command";
+      return result;
+    }
+    if (interrupt_signal() != 0) {
+      result.interrupted = true;
+      result.start_error = argv[0] + " not run: torchup was interrupted";
       return result;
     }
     int out_pipe[2], err_pipe[2], in_pipe[2];
@@ -96,8 +104,27 @@ class PosixProcessRunner final : public ProcessRunner {
     auto deadline = Clock::now() + options.timeout;
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     int open_fds = 2;
-    char buf[16384];
+    // After Ctrl-C: the child gets the same signal and this long to stop on its own.
+    constexpr auto kInterruptGrace = std::chrono::seconds(10);
+    std::optional<Clock::time_point> kill_at;
     while (open_fds > 0) {
+      if (!kill_at && interrupt_signal() != 0) {
+        result.interrupted = true;
+        ::kill(-pid, interrupt_signal());
+        kill_at = Clock::now() + kInterruptGrace;
+      }
+      if (kill_at) {
+        // The child itself decides when the run is over: a grandchild it left behind
+        // (pip's build helpers, a shell's background job) may hold the pipes open.
+        // WNOWAIT: it stays a zombie, so its group id cannot be reused before the kill below.
+        siginfo_t info{};
+        const bool exited = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                            info.si_pid == pid;
+        if (exited || Clock::now() >= *kill_at) {
+          drain(fds, open_fds, result, options);  // what it printed before it stopped
+          break;  // the rest of the group is killed below
+        }
+      }
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) {
         result.timed_out = true;
@@ -105,27 +132,14 @@ class PosixProcessRunner final : public ProcessRunner {
       }
       int n = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
       if (n < 0 && errno != EINTR) break;
-      for (int i = 0; i < 2; ++i) {
-        if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        auto got = ::read(fds[i].fd, buf, sizeof buf);
-        if (got <= 0) {
-          ::close(fds[i].fd);
-          fds[i].fd = -1;
-          --open_fds;
-          continue;
-        }
-        std::string& sink = i == 0 ? result.out : result.err;
-        std::string_view chunk(buf, static_cast<std::size_t>(got));
-        if (sink.size() < options.max_output) sink.append(chunk.substr(0, options.max_output - sink.size()));
-        if (options.on_output) options.on_output(chunk, i == 1);
-      }
+      if (n > 0) read_ready(fds, open_fds, result, options);
     }
     for (auto& f : fds) {
       if (f.fd >= 0) ::close(f.fd);
     }
-    if (result.timed_out) {
-      ::kill(-pid, SIGKILL);
-      ::kill(pid, SIGKILL);
+    if (result.timed_out || kill_at) {
+      ::kill(-pid, SIGKILL);  // the group: an interrupted child that stopped may leave children
+      if (result.timed_out) ::kill(pid, SIGKILL);
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -139,6 +153,34 @@ class PosixProcessRunner final : public ProcessRunner {
   static ProcessResult& fail(ProcessResult& r, const char* what) {
     r.start_error = std::string(what) + ": " + std::strerror(errno);
     return r;
+  }
+  // Reads one chunk from each pipe poll() marked; a pipe at end of file is closed.
+  // Returns whether anything was read.
+  static bool read_ready(pollfd (&fds)[2], int& open_fds, ProcessResult& result, const RunOptions& options) {
+    char buf[16384];
+    bool any = false;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      auto got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+        continue;
+      }
+      any = true;
+      std::string& sink = i == 0 ? result.out : result.err;
+      std::string_view chunk(buf, static_cast<std::size_t>(got));
+      if (sink.size() < options.max_output) sink.append(chunk.substr(0, options.max_output - sink.size()));
+      if (options.on_output) options.on_output(chunk, i == 1);
+    }
+    return any;
+  }
+  // Reads whatever is already in the pipes without waiting for more.
+  static void drain(pollfd (&fds)[2], int& open_fds, ProcessResult& result, const RunOptions& options) {
+    for (int rounds = 0; rounds < 1024 && open_fds > 0; ++rounds) {
+      if (::poll(fds, 2, 0) <= 0 || !read_ready(fds, open_fds, result, options)) return;
+    }
   }
   static void close_both(int p[2]) {
     ::close(p[0]);

@@ -1,6 +1,7 @@
 target_sources(torchup_core PRIVATE
   src/host/rooted_fs.cpp
   src/host/process_posix.cpp
+  src/host/interrupt_posix.cpp
   src/host/env_http.cpp
   src/host/system_linux.cpp
   src/host/scripted.cpp

@@ -8,11 +8,14 @@
 #include <httplib.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -248,6 +251,81 @@ TEST(InstallCli, SecondInstallIntoTheSameEnvironmentIsRefusedByTheLock) {
       << r.out;
   EXPECT_NE(r.out.find("State: nothing was changed by this run"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(venv / "pyvenv.cfg")) << "the venv must not be created";
+}
+
+// Ctrl-C while pip runs: the terminal signals torchup's process group only (pip runs
+// in its own group), so torchup must pass the signal on, let pip stop, and report the
+// state. The "python" here answers torchup's interpreter question from a script and
+// runs `-m pip` as a real Python process that sleeps and handles KeyboardInterrupt
+// the way pip does ("ERROR: Operation cancelled by user", exit 1).
+TEST(InstallCli, CtrlCStopsTheInstallerAndReportsTheState) {
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  TempDir dir;
+  const auto prefix = dir.path() / "prefix";
+  std::filesystem::create_directories(prefix);
+  const std::string marks = dir.path().string();
+  dir.write("python",
+            "#!/bin/sh\n"
+            "if [ \"$1\" = -c ]; then printf '%s\\n' \"$0\" 3.11 64 '" + prefix.string() + "' 0; exit 0; fi\n"
+            "if [ \"$1\" = -m ] && [ \"$2\" = pip ]; then exec /usr/bin/python3 -c '\n"
+            "import pathlib, sys, time\n"
+            "marks = pathlib.Path(sys.argv[1])\n"
+            "(marks / \"started\").write_text(\"1\")\n"
+            "print(\"Collecting torch==2.12.0\", flush=True)\n"
+            "try:\n"
+            "    time.sleep(60)\n"
+            "except KeyboardInterrupt:\n"
+            "    (marks / \"stopped\").write_text(\"1\")\n"
+            "    print(\"ERROR: Operation cancelled by user\", file=sys.stderr)\n"
+            "    sys.exit(1)\n"
+            "' '" + marks + "'; fi\n"
+            "exit 2\n");
+  std::filesystem::permissions(dir.path() / "python", std::filesystem::perms::owner_all);
+
+  const std::string out_file = (dir.path() / "out.txt").string();
+  std::vector<std::string> args = {TORCHUP_BINARY, "install", "--platform", "cpu", "--python",
+                                   (dir.path() / "python").string(), "--yes"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::setenv("NO_COLOR", "1", 1);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  auto wait_for = [](const std::function<bool()>& done, int seconds) {
+    for (int i = 0; i < seconds * 20 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return done();
+  };
+  const bool started = wait_for([&] { return std::filesystem::exists(dir.path() / "started"); }, 60);
+  ::kill(pid, SIGINT);  // what the terminal sends to torchup's group on Ctrl-C
+  int status = 0;
+  bool reaped = false;
+  const bool exited = wait_for([&] { return reaped || (reaped = ::waitpid(pid, &status, WNOHANG) == pid); }, 30);
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  std::ifstream in(out_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string out = text.str();
+  ASSERT_TRUE(started) << out;
+  ASSERT_TRUE(exited) << "torchup did not stop after Ctrl-C\n" << out;
+  ASSERT_TRUE(WIFEXITED(status)) << "torchup died of signal " << WTERMSIG(status) << " instead of reporting\n" << out;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "stopped")) << "pip did not get the Ctrl-C\n" << out;
+  EXPECT_NE(out.find("ERROR: Operation cancelled by user"), std::string::npos) << out;
+  EXPECT_NE(out.find("Interrupted: pip was stopped (Ctrl-C) while installing torch==2.12.0"), std::string::npos) << out;
+  EXPECT_NE(out.find("State: the install was cut short: " + prefix.string() + " may hold part of it"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("torchup verify --python " + (dir.path() / "python").string()), std::string::npos) << out;
+  EXPECT_EQ(out.find("Verify:"), std::string::npos) << "nothing is verified after an interrupt\n" << out;
 }
 
 // A PEP 503 index on 127.0.0.1 serving the given wheel files (name -> bytes).

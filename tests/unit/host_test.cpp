@@ -1,11 +1,14 @@
 // The host seams: the rooted file system confines reads to its root; the real
 // process runner runs argv without a shell, captures output, enforces timeouts.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "host/host.h"
+#include "host/interrupt.h"
 #include "host/scripted.h"
 #include "support/temp_dir.h"
 
@@ -67,6 +70,41 @@ TEST(ProcessRunner, TimeoutKillsTheChild) {
   EXPECT_TRUE(r.started);
   EXPECT_TRUE(r.timed_out);
   EXPECT_FALSE(r.ok());
+}
+
+// Ctrl-C inside an InterruptScope: the child's group gets the signal; a child that
+// ignores it is killed after the grace period; nothing new starts afterwards.
+TEST(ProcessRunner, InterruptIsForwardedThenEnforced) {
+  auto runner = make_process_runner();
+  InterruptScope scope;
+  RunOptions opts;
+  opts.timeout = std::chrono::seconds(60);
+  std::thread ctrl_c([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    request_interrupt(SIGINT);
+  });
+  const auto started = std::chrono::steady_clock::now();
+  auto stops = runner->run({"sh", "-c", "trap 'echo got INT; exit 7' INT; sleep 30 & wait"}, opts);
+  ctrl_c.join();
+  EXPECT_TRUE(stops.interrupted);
+  EXPECT_FALSE(stops.ok());
+  EXPECT_NE(stops.out.find("got INT"), std::string::npos) << stops.out << stops.err;
+  EXPECT_EQ(stops.exit_code, 7);
+
+  auto refused = runner->run({"true"}, opts);  // still interrupted: nothing new runs
+  EXPECT_FALSE(refused.started);
+  EXPECT_TRUE(refused.interrupted);
+
+  clear_interrupt();
+  std::thread again([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    request_interrupt(SIGINT);
+  });
+  auto stubborn = runner->run({"sh", "-c", "trap '' INT; sleep 30"}, opts);
+  again.join();
+  EXPECT_TRUE(stubborn.interrupted);
+  EXPECT_EQ(stubborn.signal, SIGKILL);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(29)) << "the grace period ends it";
 }
 
 TEST(ProcessRunner, StreamsOutputAndPassesEnv) {
