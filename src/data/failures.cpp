@@ -2,6 +2,7 @@
 #include "data/failures.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace torchup::data {
 namespace {
@@ -13,6 +14,34 @@ constexpr const char* kFile = "install-failures.json";
 // classification well under a second on the longest log while holding ~10x the longest
 // captured failure (tests/install/outputs: 6.5 KiB).
 constexpr std::size_t kMaxScanned = 64u << 10;
+
+// libstdc++'s regex compiler reads repeat counts ({n,m}) and back-references (\\n)
+// into a long without an overflow check (GCC 12 regex_compiler.tcc _M_cur_int_value:
+// the fuzzer's "\\4444444444444444444" is undefined behaviour). A catalogue comes from
+// an override or a downloaded update, so numbers are bounded before compiling: at most
+// 2 digits for a back-reference, at most 1000 for a repeat count.
+std::optional<std::string> pattern_problem(const std::string& pattern) {
+  if (pattern.size() > 2000) return "is longer than 2000 characters";
+  auto digits_at = [&](std::size_t i) {
+    std::size_t n = 0;
+    while (i + n < pattern.size() && pattern[i + n] >= '0' && pattern[i + n] <= '9') ++n;
+    return n;
+  };
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      if (digits_at(i + 1) > 2) return "has a back-reference over 2 digits";
+      ++i;  // the escaped character
+      continue;
+    }
+    if (pattern[i] != '{') continue;
+    for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
+      const std::size_t n = digits_at(j);
+      if (n > 4 || (n > 0 && std::stoi(pattern.substr(j, n)) > 1000)) return "has a repeat count over 1000";
+      if (n > 0) j += n - 1;
+    }
+  }
+  return std::nullopt;
+}
 
 Error field_error(std::size_t index, const std::string& id, const std::string& field, const std::string& problem) {
   std::string who = "entry " + std::to_string(index) + (id.empty() ? "" : " (" + id + ")");
@@ -76,6 +105,9 @@ Expected<FailureKind> parse_entry(const json& entry, std::size_t index) {
   if (!sources) return sources.error();
   kind.sources = *sources;
   for (const auto& pattern : kind.symptom_patterns) {
+    if (auto problem = pattern_problem(pattern)) {
+      return field_error(index, kind.id, "symptom_patterns", "has a pattern that " + *problem + ": " + pattern);
+    }
     try {
       kind.compiled.push_back(std::make_shared<const std::regex>(pattern, std::regex::ECMAScript));
     } catch (const std::regex_error& e) {

@@ -212,7 +212,14 @@ INSTANTIATE_TEST_SUITE_P(
                      "'fix' must be a string"},
         BadCatalogue{R"([{"id":"a","stage":"s","cause":"c","fix":"f","symptom_patterns":["x"]},)"
                      R"({"id":"a","stage":"s","cause":"c","fix":"f","symptom_patterns":["y"]}])",
-                     "duplicate"}),
+                     "duplicate"},
+        // The fuzzer's find: numbers std::regex would overflow on (back-reference, repeat count).
+        BadCatalogue{R"([{"id":"a","stage":"install","cause":"c","fix":"f","symptom_patterns":["(a)\\4444444444444444444"]}])",
+                     "has a pattern that has a back-reference over 2 digits"},
+        BadCatalogue{R"([{"id":"a","stage":"install","cause":"c","fix":"f","symptom_patterns":["a{1,99999999999999}"]}])",
+                     "has a pattern that has a repeat count over 1000"},
+        BadCatalogue{R"([{"id":"a","stage":"install","cause":"c","fix":"f","symptom_patterns":["a{2000}"]}])",
+                     "has a pattern that has a repeat count over 1000"}),
     [](const auto& param_info) { return "case" + std::to_string(param_info.index); });
 
 }  // namespace
