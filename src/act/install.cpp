@@ -44,6 +44,38 @@ std::optional<std::string> pick_failure(const std::vector<data::FailureMatch>& m
   return std::nullopt;
 }
 
+// pip says "(from versions: none)" both when the index lists no torch for this
+// Python/platform and when it never got an answer: with retries off (PIP_RETRIES=0,
+// `retries = 0` in pip.conf) it prints no connection error at all (pip 23.0.1,
+// measured against a closed port), and a proxy or captive portal that answers every
+// URL with its own page looks like an empty index. torchup asks the index itself.
+struct IndexLook {
+  enum Kind { kUnreachable, kNoTorchProject, kNoTorchFiles, kListsTorch } kind = kListsTorch;
+  std::string detail;
+};
+
+IndexLook look_at_index(host::HttpClient& http, const std::string& index_url, bool allow_insecure) {
+  std::string url = index_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  url += "/torch/";
+  host::HttpOptions options;
+  options.timeout = std::chrono::seconds(15);
+  options.max_bytes = 4u << 20;
+  options.allow_insecure = allow_insecure;
+  auto got = http.get(url, options);
+  if (!got) return {IndexLook::kUnreachable, url + ": " + got.error().message};
+  if (got->status == 404) return {IndexLook::kNoTorchProject, url + " answered HTTP 404"};
+  if (got->status < 200 || got->status >= 300) {
+    return {IndexLook::kUnreachable, url + " answered HTTP " + std::to_string(got->status)};
+  }
+  // PEP 503: one anchor per file, named torch-<version>-<tags>.whl (or an sdist).
+  if (got->body.find("torch-") == std::string::npos) {
+    return {IndexLook::kNoTorchFiles, url + " answered HTTP " + std::to_string(got->status) + " with " +
+                                          std::to_string(got->body.size()) + " bytes naming no torch file"};
+  }
+  return {IndexLook::kListsTorch, url + " lists torch files"};
+}
+
 std::string join(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& arg : argv) out += (out.empty() ? "" : " ") + arg;
@@ -448,8 +480,25 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
       });
       outcome.failure_id = pick_failure(matches);
       outcome.output_tail = last_lines(output, 12);
-      const data::FailureKind* kind = outcome.failure_id ? catalogue.find(*outcome.failure_id) : nullptr;
       std::string id = outcome.failure_id.value_or("");
+      std::string index_problem;  // set when the index itself, not the wheel tags, is the trouble
+      if (id == "no-wheel-for-python-version" && !conda && !urls[u].index_url.empty() &&
+          output.find("(from versions: none)") != std::string::npos) {
+        auto look = look_at_index(host.http, urls[u].index_url, request.allow_insecure);
+        if (look.kind == IndexLook::kUnreachable) {
+          say(outcome.installer + " found no versions and torchup cannot reach the index either (" + look.detail +
+              "): a network failure, not a missing wheel");
+          outcome.failure_id = id = "network-timeout";
+        } else if (look.kind != IndexLook::kListsTorch) {
+          index_problem = look.kind == IndexLook::kNoTorchProject
+                              ? urls[u].index_url + " has no torch project (" + look.detail +
+                                    "): the index URL is wrong or this mirror does not carry PyTorch"
+                              : urls[u].index_url + " lists no torch files (" + look.detail +
+                                    "): a proxy or captive portal may be answering in its place";
+          say(index_problem);
+        }
+      }
+      const data::FailureKind* kind = outcome.failure_id ? catalogue.find(*outcome.failure_id) : nullptr;
       if (id == "pip-memoryerror" && !no_cache_dir && !conda) {
         say(outcome.installer + " ran out of memory (MemoryError); retrying once with " +
             (request.installer == Installer::kUv ? "--no-cache" : "--no-cache-dir"));
@@ -462,6 +511,13 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
         continue;
       }
       if (id == "network-timeout" || id == "hash-mismatch-truncated-download") break;  // next mirror
+      if (!index_problem.empty()) {
+        outcome.failure_id = "index-without-torch";
+        outcome.message = index_problem + ". Fix: check the URL, or use another index (torchup install --mirror official)";
+        if (u + 1 < urls.size()) break;  // the next index may well have it
+        outcome.state = untouched;
+        return finish();
+      }
       if (id == "pep668-externally-managed") {
         outcome.message = python + " is externally managed (PEP 668): " + outcome.installer +
                           " refuses to install into it. torchup does not pass --break-system-packages; "
@@ -481,7 +537,9 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
   }
   if (!installed) {
     const data::FailureKind* kind = outcome.failure_id ? catalogue.find(*outcome.failure_id) : nullptr;
-    outcome.message = "every index failed" + (kind ? " (" + kind->id + "): " + kind->fix : std::string("."));
+    outcome.message = "every index failed" + (kind                      ? " (" + kind->id + "): " + kind->fix
+                                              : !outcome.message.empty() ? "; the last: " + outcome.message
+                                                                         : std::string("."));
     outcome.state = untouched;
     return finish();
   }

@@ -81,6 +81,10 @@ TEST_P(CapturedOutput, InstallEngineActsOnExactlyItsKind) {
   std::string text = read_text(std::string(TORCHUP_TEST_DIR) + "/install/outputs/" + GetParam().file);
   ASSERT_FALSE(text.empty()) << GetParam().file;
   host::FakeMachine machine("/nonexistent-root");
+  // The index these were captured from answered and listed torch files (for other
+  // Pythons/versions): the engine's own look at the index must agree.
+  machine.http().add("http://127.0.0.1:9/simple/torch/",
+                     host::HttpResponse{200, "<a href=\"torch-2.12.0-cp39-cp39-manylinux_2_28_x86_64.whl\">", false, false, {}});
   act::InstallRequest request;
   request.plan.torch = "2.12.0";
   request.python = "/venv/bin/python";

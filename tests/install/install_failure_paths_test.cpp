@@ -269,6 +269,47 @@ TEST_F(InstallFailurePaths, VersionTheIndexDoesNotHaveIsNoMatchingDistribution) 
   expect_no_torch();
 }
 
+// pip with retries off (PIP_RETRIES=0 here, as in some CI configs) prints no
+// connection error for an index that does not answer, only "(from versions: none)":
+// torchup asks the index itself, sees it is unreachable, and treats it as the network
+// failure it is (retry, then the next index) instead of "no wheel for your Python".
+TEST_F(InstallFailurePaths, SilentUnreachableIndexIsANetworkFailureAndTheNextIndexInstalls) {
+  LocalIndex good(wheel_.name, wheel_.bytes, wheel_.sha256);
+  const std::string dead = "http://127.0.0.1:" + std::to_string(closed_port()) + "/simple";
+  auto outcome = install({{"dead", dead, ""}, {"good", good.url(), ""}}, {});
+
+  EXPECT_TRUE(outcome.ok) << outcome.message << "\n" << seen_;
+  EXPECT_NE(seen_.find("(from versions: none)"), std::string::npos) << seen_;
+  EXPECT_NE(seen_.find("torchup cannot reach the index either (" + dead + "/torch/"), std::string::npos) << seen_;
+  ASSERT_EQ(outcome.commands.size(), 3u) << seen_;  // dead, dead again, good
+  EXPECT_TRUE(contains(outcome.commands[2], good.url()));
+  EXPECT_EQ(outcome.state, installed_state());
+}
+
+// A captive portal (or a proxy's sign-in page) answers the project page with HTTP 200
+// and no links: pip sees an index without torch. torchup names that, and moves on.
+TEST_F(InstallFailurePaths, PortalPageInsteadOfTheIndexIsNamedAndTheNextIndexInstalls) {
+  LocalIndex portal(wheel_.name, wheel_.bytes, wheel_.sha256, {.portal_page = true});
+  LocalIndex good(wheel_.name, wheel_.bytes, wheel_.sha256);
+  // Alone, it is the verdict, and nothing changed.
+  auto only = install({{"portal", portal.url(), ""}}, {});
+  EXPECT_FALSE(only.ok) << seen_;
+  EXPECT_EQ(only.failure_id.value_or("none"), "index-without-torch") << seen_;
+  EXPECT_NE(only.message.find(portal.url() + " lists no torch files"), std::string::npos) << only.message;
+  EXPECT_NE(only.message.find("a proxy or captive portal may be answering in its place"), std::string::npos)
+      << only.message;
+  EXPECT_EQ(only.commands.size(), 1u) << seen_;  // it answered: no retry
+  EXPECT_EQ(only.state, unchanged_state());
+  expect_no_torch();
+
+  // With another index after it, torchup moves on.
+  seen_.clear();
+  auto outcome = install({{"portal", portal.url(), ""}, {"good", good.url(), ""}}, {});
+  EXPECT_TRUE(outcome.ok) << outcome.message << "\n" << seen_;
+  ASSERT_EQ(outcome.commands.size(), 2u) << seen_;  // portal, good
+  EXPECT_EQ(outcome.state, installed_state());
+}
+
 TEST_F(InstallFailurePaths, AutoMirrorInstallsFromTheFastIndexNotTheSlowOfficialOne) {
   using namespace std::chrono_literals;
   // Same 128 KiB project page on both; the official one trickles it out (8 KiB every 50 ms).

@@ -40,6 +40,9 @@ struct LocalIndexOptions {
   std::size_t drop_after = 300;
   std::size_t page_padding = 0;              // pad the project page to this many bytes (an HTML comment)
   std::chrono::milliseconds page_delay{0};   // send the page in 8 KiB pieces, this long apart
+  // Answer the project page like a captive portal or a proxy's login page: HTTP 200,
+  // HTML, no file links.
+  bool portal_page = false;
 };
 
 // A PEP 503 index with one project, torch, and one wheel file.
@@ -50,6 +53,7 @@ class LocalIndex {
   LocalIndex(std::string wheel_name, std::string wheel_bytes, std::string sha256, LocalIndexOptions options = {}) {
     std::string page = "<a href=\"/files/" + wheel_name + "#sha256=" + sha256 + "\">" + wheel_name + "</a>\n";
     if (page.size() + 8 < options.page_padding) page += "<!--" + std::string(options.page_padding - page.size() - 8, 'x') + "-->\n";
+    if (options.portal_page) page = "<html><body><h1>Guest Wi-Fi</h1><p>Sign in to continue.</p></body></html>\n";
     server_.Get("/simple/torch/", [=, this](const httplib::Request&, httplib::Response& res) {
       ++page_requests_;
       if (options.page_delay.count() == 0) {
