@@ -126,13 +126,15 @@ void rule_findings(const VerifyReport& report, const data::FailureCatalogue* cat
 
 }  // namespace
 
-std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue) {
+std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue,
+                              const host::SystemFacts* system) {
   std::vector<Finding> findings;
   rule_findings(report, catalogue, findings);
   if (!catalogue) return findings;
   // Installer-only entries (pip download errors...) cannot explain a probe's output.
   for (const auto& match : data::classify_output(*catalogue, probe_text(report),
                                                  {"import", "runtime"})) {
+    if (system && !match.kind->applies_on(system->os_family, system->arch)) continue;
     bool known = false;
     for (const auto& f : findings) known = known || f.id == match.kind->id;
     if (known) continue;
@@ -156,7 +158,7 @@ Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
   if (!catalogue) {
     report.verify.notes.push_back("failure catalogue not used: " + catalogue.error().message);
   }
-  report.findings = diagnose(report.verify, catalogue ? &*catalogue : nullptr);
+  report.findings = diagnose(report.verify, catalogue ? &*catalogue : nullptr, &host.system);
   return report;
 }
 

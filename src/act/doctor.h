@@ -39,8 +39,10 @@ struct DoctorReport {
 };
 
 // Pure: findings for a verify report; `catalogue` may be null (then only
-// torchup's own rules run).
-std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue);
+// torchup's own rules run). With `system`, catalogue entries of other platforms
+// (a Windows DLL error, macOS libomp) are not offered as explanations.
+std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue,
+                              const host::SystemFacts* system = nullptr);
 
 Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
                                   const VerifyOptions& options);

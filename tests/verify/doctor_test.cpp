@@ -122,6 +122,21 @@ TEST(Doctor, ShadowingArchAndPackageFindings) {
   EXPECT_TRUE(find(findings, "torchvision-torch-mismatch"));
 }
 
+TEST(Doctor, CatalogueEntriesOfOtherPlatformsAreNotOffered) {
+  // Intel OpenMP's "OMP: Error #15" names .dll/.dylib runtimes: a Windows/macOS failure
+  // (install-failures.json omp-duplicate-runtime); on Linux it explains nothing.
+  auto catalogue = embedded_catalogue();
+  auto report = report_with(torch_of(std::nullopt), nvidia(0));
+  report.run.output->torch.reset();
+  report.run.output->import_error = ProbeImportError{
+      "RuntimeError", "OMP: Error #15: Initializing libiomp5md.dll, but found libiomp5md.dll already initialized.", ""};
+  const host::SystemFacts windows{"windows", "x86_64", {}, {}};
+  const host::SystemFacts linux_box{"linux", "x86_64", {}, {}};
+  EXPECT_TRUE(find(diagnose(report, &catalogue, &windows), "omp-duplicate-runtime"));
+  EXPECT_TRUE(find(diagnose(report, &catalogue), "omp-duplicate-runtime"));  // platform unknown
+  EXPECT_FALSE(find(diagnose(report, &catalogue, &linux_box), "omp-duplicate-runtime"));
+}
+
 TEST(Doctor, CrashesAndMissingTorch) {
   VerifyReport crashed;
   crashed.run.outcome = ProbeOutcome::kCrashed;
