@@ -243,6 +243,13 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
     if (prefs.platform == "cpu" && (!m.nvidia.empty() || !m.amd.empty() || !m.intel_xpu.empty())) {
       plan.warnings.push_back("CPU build requested (--platform cpu): the GPU will not be used");
     }
+    // The guide's users paste the pip line into Debian 12 / Ubuntu 23.04+ and meet
+    // "externally-managed-environment" (PEP 668): say so with the plan, not after.
+    if (m.python_externally_managed && (prefs.package == "pip" || prefs.package == "uv")) {
+      plan.warnings.push_back(m.python_path + " is externally managed (PEP 668): pip refuses to install into it; "
+                              "use a virtual environment (python3 -m venv ~/.venvs/torch), or let torchup make "
+                              "one: torchup install --venv ~/.venvs/torch");
+    }
     if (!chosen_cmd->source.empty()) plan.reasons.push_back("command from " + chosen_cmd->source);
     // Equivalent commands for the other package managers, where they exist.
     for (const char* pkg : {"pip", "uv", "conda"}) {

@@ -167,6 +167,7 @@ Expected<MachineView> make_view(const model::Machine& m, const data::CudaDriverT
     v.python = mm(chosen->version);
     v.python_bits = chosen->bits;
     v.python_path = chosen->path;
+    v.python_externally_managed = chosen->externally_managed;
   }
   return v;
 }

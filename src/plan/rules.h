@@ -48,6 +48,7 @@ struct MachineView {
   std::optional<DottedVersion> python;  // 3.11 (major.minor)
   int python_bits = 64;
   std::string python_path;
+  bool python_externally_managed = false;  // PEP 668 marker, no venv (detect)
 };
 
 // Builds the view; `python_pref` is --python (a path or X.Y), may be empty.

@@ -172,5 +172,26 @@ TEST(PlanCli, BrokenDataFileIsAWarningInThePlanJsonOnce) {
   EXPECT_EQ(text.err.find("torch-releases.json"), std::string::npos) << text.err;
 }
 
+// Debian 12's python3 (the vm-no-gpu fixture has its PEP 668 marker) refuses pip
+// installs: the plan says so before the user pastes the command; conda plans and
+// machines without the marker are not warned.
+TEST(PlanCli, ExternallyManagedPythonIsAPlanWarning) {
+  const std::string fixtures = std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/";
+  auto managed = run_binary({"plan", "--root", fixtures + "vm-no-gpu", "--json"});
+  auto j = nlohmann::json::parse(managed.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << managed.out << managed.err;
+  EXPECT_THAT(j["warnings"].dump(), HasSubstr("/usr/bin/python3 is externally managed (PEP 668)")) << managed.out;
+  EXPECT_THAT(j["warnings"].dump(), HasSubstr("torchup install --venv")) << managed.out;
+
+  auto conda = nlohmann::json::parse(
+      run_binary({"plan", "--root", fixtures + "vm-no-gpu", "--package", "conda", "--json"}).out, nullptr, false);
+  ASSERT_FALSE(conda.is_discarded());
+  EXPECT_EQ(conda["warnings"].dump().find("externally managed"), std::string::npos) << conda.dump();
+
+  auto plain = nlohmann::json::parse(run_binary({"plan", "--root", fixtures + "amd-rocm", "--json"}).out, nullptr, false);
+  ASSERT_FALSE(plain.is_discarded());
+  EXPECT_EQ(plain["warnings"].dump().find("externally managed"), std::string::npos) << plain.dump();
+}
+
 }  // namespace
 }  // namespace torchup
