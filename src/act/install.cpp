@@ -510,7 +510,9 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
         std::this_thread::sleep_for(std::chrono::seconds(1));
         continue;
       }
-      if (id == "network-timeout" || id == "hash-mismatch-truncated-download") break;  // next mirror
+      // Next mirror: these belong to one index (or one route to it). An SSL failure is
+      // often one mirror's certificate; a proxy failure may spare a no_proxy mirror.
+      if (id == "network-timeout" || id == "hash-mismatch-truncated-download" || id == "ssl-proxy") break;
       if (!index_problem.empty()) {
         outcome.failure_id = "index-without-torch";
         outcome.message = index_problem + ". Fix: check the URL, or use another index (torchup install --mirror official)";

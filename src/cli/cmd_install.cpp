@@ -22,6 +22,7 @@
 #include "cli/plan_options.h"
 #include "host/interrupt.h"
 #include "model/plan.h"
+#include "plan/planner.h"
 
 namespace torchup::cli {
 namespace {
@@ -131,6 +132,9 @@ int run_install_command(Context& ctx, InstallArgs args) {
   auto plan = compute_plan(ctx, args.plan);
   ctx.flush_data_warnings();
   if (!plan) return ctx.fail(plan.error());
+  // The plan's PEP 668 warning is about the interpreter detect found; install checks
+  // the one it will really use (below), so the plan's guess is dropped here.
+  std::erase(plan->warnings, plan::externally_managed_warning(plan->python_path));
   if (!interpreter.empty()) plan->python_path = interpreter;
   if (!plan->fits) {
     if (args.json) {

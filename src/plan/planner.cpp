@@ -140,6 +140,12 @@ std::vector<std::size_t> preference_order(const std::vector<Scored>& scored) {
 
 }  // namespace
 
+std::string externally_managed_warning(const std::string& python_path) {
+  return python_path + " is externally managed (PEP 668): pip refuses to install into it; use a virtual "
+                       "environment (python3 -m venv ~/.venvs/torch), or let torchup make one: "
+                       "torchup install --venv ~/.venvs/torch";
+}
+
 Status check_preferences(const Preferences& p) {
   if (p.platform != "auto" && !parse_variant(p.platform)) {
     return make_error(ErrorKind::kUsage, "--platform " + p.platform + " is not a platform",
@@ -246,9 +252,7 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
     // The guide's users paste the pip line into Debian 12 / Ubuntu 23.04+ and meet
     // "externally-managed-environment" (PEP 668): say so with the plan, not after.
     if (m.python_externally_managed && (prefs.package == "pip" || prefs.package == "uv")) {
-      plan.warnings.push_back(m.python_path + " is externally managed (PEP 668): pip refuses to install into it; "
-                              "use a virtual environment (python3 -m venv ~/.venvs/torch), or let torchup make "
-                              "one: torchup install --venv ~/.venvs/torch");
+      plan.warnings.push_back(externally_managed_warning(m.python_path));
     }
     if (!chosen_cmd->source.empty()) plan.reasons.push_back("command from " + chosen_cmd->source);
     // Equivalent commands for the other package managers, where they exist.

@@ -238,6 +238,16 @@ TEST_F(InstallFailurePaths, SelfSignedHttpsIndexIsAnSslFailureAndChangesNothing)
   EXPECT_NE(outcome.message.find(fix_of("ssl-proxy")), std::string::npos) << outcome.message;
   EXPECT_EQ(outcome.state, unchanged_state());
   expect_no_torch();
+
+  // A mirror with a bad certificate is that mirror's problem: the next index installs.
+  seen_.clear();
+  LocalIndex good(wheel_.name, wheel_.bytes, wheel_.sha256);
+  auto next = install({{"self-signed", tls.url(), ""}, {"good", good.url(), ""}}, {});
+  EXPECT_TRUE(next.ok) << next.message << "\n" << seen_;
+  ASSERT_EQ(next.commands.size(), 2u) << seen_;
+  EXPECT_TRUE(contains(next.commands[1], good.url()));
+  EXPECT_NE(seen_.find("trying the next index good"), std::string::npos) << seen_;
+  EXPECT_EQ(next.state, installed_state());
 }
 
 TEST_F(InstallFailurePaths, UnreachableProxyIsAProxyFailureAndChangesNothing) {
