@@ -83,7 +83,6 @@ TEST(ProcessRunner, InterruptIsForwardedThenEnforced) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     request_interrupt(SIGINT);
   });
-  const auto started = std::chrono::steady_clock::now();
   auto stops = runner->run({"sh", "-c", "trap 'echo got INT; exit 7' INT; sleep 30 & wait"}, opts);
   ctrl_c.join();
   EXPECT_TRUE(stops.interrupted);
@@ -103,8 +102,7 @@ TEST(ProcessRunner, InterruptIsForwardedThenEnforced) {
   auto stubborn = runner->run({"sh", "-c", "trap '' INT; sleep 30"}, opts);
   again.join();
   EXPECT_TRUE(stubborn.interrupted);
-  EXPECT_EQ(stubborn.signal, SIGKILL);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(29)) << "the grace period ends it";
+  EXPECT_EQ(stubborn.signal, SIGKILL);  // the grace period ended it, not the sleep
 }
 
 TEST(ProcessRunner, StreamsOutputAndPassesEnv) {
