@@ -79,10 +79,14 @@ TEST(ProcessRunner, InterruptIsForwardedThenEnforced) {
   InterruptScope scope;
   RunOptions opts;
   opts.timeout = std::chrono::seconds(60);
-  std::thread ctrl_c([] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    request_interrupt(SIGINT);
-  });
+  // Ctrl-C 300 ms after the child started.
+  auto ctrl_c_soon = [] {
+    return std::thread([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      request_interrupt(SIGINT);
+    });
+  };
+  std::thread ctrl_c = ctrl_c_soon();
   auto stops = runner->run({"sh", "-c", "trap 'echo got INT; exit 7' INT; sleep 30 & wait"}, opts);
   ctrl_c.join();
   EXPECT_TRUE(stops.interrupted);
@@ -95,10 +99,7 @@ TEST(ProcessRunner, InterruptIsForwardedThenEnforced) {
   EXPECT_TRUE(refused.interrupted);
 
   clear_interrupt();
-  std::thread again([] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    request_interrupt(SIGINT);
-  });
+  std::thread again = ctrl_c_soon();
   auto stubborn = runner->run({"sh", "-c", "trap '' INT; sleep 30"}, opts);
   again.join();
   EXPECT_TRUE(stubborn.interrupted);
