@@ -132,9 +132,9 @@ std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCat
   rule_findings(report, catalogue, findings);
   if (!catalogue) return findings;
   // Installer-only entries (pip download errors...) cannot explain a probe's output.
-  for (const auto& match : data::classify_output(*catalogue, probe_text(report),
-                                                 {"import", "runtime"})) {
-    if (system && !match.kind->applies_on(system->os_family, system->arch)) continue;
+  const std::string os_family = system ? system->os_family : "", arch = system ? system->arch : "";
+  for (const auto& match : data::classify_output(*catalogue, probe_text(report), {"import", "runtime"},
+                                                 os_family, arch)) {
     bool known = false;
     for (const auto& f : findings) known = known || f.id == match.kind->id;
     if (known) continue;

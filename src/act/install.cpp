@@ -472,12 +472,9 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
         outcome.state = untouched;
         return finish();
       }
-      auto matches = data::classify_output(catalogue, output, {"install"});
       // Only failures that can happen here: macOS x86_64's end of wheels does not
       // explain "from versions: none" on Linux.
-      std::erase_if(matches, [&](const data::FailureMatch& m) {
-        return !m.kind->applies_on(host.system.os_family, host.system.arch);
-      });
+      auto matches = data::classify_output(catalogue, output, {"install"}, host.system.os_family, host.system.arch);
       outcome.failure_id = pick_failure(matches);
       outcome.output_tail = last_lines(output, 12);
       std::string id = outcome.failure_id.value_or("");

@@ -171,11 +171,13 @@ Expected<FailureCatalogue> parse_failure_catalogue(const std::string& text) {
 }
 
 std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue, const std::string& output,
-                                          const std::vector<std::string>& stages) {
+                                          const std::vector<std::string>& stages, const std::string& os_family,
+                                          const std::string& arch) {
   std::string_view scanned(output);
   if (scanned.size() > kMaxScanned) scanned = scanned.substr(scanned.size() - kMaxScanned);
   std::vector<FailureMatch> matches;
   for (const auto& kind : catalogue.kinds) {
+    if (!kind.applies_on(os_family, arch)) continue;
     if (!stages.empty()) {
       bool wanted = false;
       for (const auto& stage : stages) wanted = wanted || kind.in_stage(stage);

@@ -66,9 +66,11 @@ Expected<FailureCatalogue> parse_failure_catalogue(const std::string& text);
 
 // Every entry with at least one pattern matching somewhere in `output`, first
 // match per entry, in catalogue order. `stages` non-empty: only entries whose
-// stage contains one of them. Output before the last 64 KiB is ignored (the
+// stage contains one of them; with `os_family` (and `arch`), only entries that
+// apply_on that platform. Output before the last 64 KiB is ignored (the
 // interesting lines of an installer's failure are at the end).
 std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue, const std::string& output,
-                                          const std::vector<std::string>& stages = {});
+                                          const std::vector<std::string>& stages = {},
+                                          const std::string& os_family = "", const std::string& arch = "");
 
 }  // namespace torchup::data
