@@ -257,7 +257,9 @@ TEST(InstallCli, SecondInstallIntoTheSameEnvironmentIsRefusedByTheLock) {
 // in its own group), so torchup must pass the signal on, let pip stop, and report the
 // state. The "python" here answers torchup's interpreter question from a script and
 // runs `-m pip` as a real Python process that sleeps and handles KeyboardInterrupt
-// the way pip does ("ERROR: Operation cancelled by user", exit 1).
+// the way pip does ("ERROR: Operation cancelled by user", exit 1). Its marker is written
+// inside the try: a Ctrl-C that lands right after the marker is still the script's to handle
+// (CI once saw one arrive between a marker written before the try and the try itself).
 TEST(InstallCli, CtrlCStopsTheInstallerAndReportsTheState) {
   if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
   TempDir dir;
@@ -270,9 +272,9 @@ TEST(InstallCli, CtrlCStopsTheInstallerAndReportsTheState) {
             "if [ \"$1\" = -m ] && [ \"$2\" = pip ]; then exec /usr/bin/python3 -c '\n"
             "import pathlib, sys, time\n"
             "marks = pathlib.Path(sys.argv[1])\n"
-            "(marks / \"started\").write_text(\"1\")\n"
-            "print(\"Collecting torch==2.12.0\", flush=True)\n"
             "try:\n"
+            "    (marks / \"started\").write_text(\"1\")\n"
+            "    print(\"Collecting torch==2.12.0\", flush=True)\n"
             "    time.sleep(60)\n"
             "except KeyboardInterrupt:\n"
             "    (marks / \"stopped\").write_text(\"1\")\n"

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "host/host.h"
 #include "host/interrupt.h"
@@ -73,22 +72,20 @@ TEST(ProcessRunner, TimeoutKillsTheChild) {
 }
 
 // Ctrl-C inside an InterruptScope: the child's group gets the signal; a child that
-// ignores it is killed after the grace period; nothing new starts afterwards.
+// ignores it is killed after the grace period; nothing new starts afterwards. The
+// Ctrl-C comes when the child says it is ready (its trap is set), never after a
+// fixed delay: a slow machine could still be starting the shell.
 TEST(ProcessRunner, InterruptIsForwardedThenEnforced) {
   auto runner = make_process_runner();
   InterruptScope scope;
   RunOptions opts;
   opts.timeout = std::chrono::seconds(60);
-  // Ctrl-C 300 ms after the child started.
-  auto ctrl_c_soon = [] {
-    return std::thread([] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
-      request_interrupt(SIGINT);
-    });
+  std::string seen;
+  opts.on_output = [&](std::string_view chunk, bool) {
+    seen += chunk;
+    if (seen.find("ready") != std::string::npos) request_interrupt(SIGINT);
   };
-  std::thread ctrl_c = ctrl_c_soon();
-  auto stops = runner->run({"sh", "-c", "trap 'echo got INT; exit 7' INT; sleep 30 & wait"}, opts);
-  ctrl_c.join();
+  auto stops = runner->run({"sh", "-c", "trap 'echo got INT; exit 7' INT; echo ready; sleep 30 & wait"}, opts);
   EXPECT_TRUE(stops.interrupted);
   EXPECT_FALSE(stops.ok());
   EXPECT_NE(stops.out.find("got INT"), std::string::npos) << stops.out << stops.err;
@@ -99,9 +96,8 @@ TEST(ProcessRunner, InterruptIsForwardedThenEnforced) {
   EXPECT_TRUE(refused.interrupted);
 
   clear_interrupt();
-  std::thread again = ctrl_c_soon();
-  auto stubborn = runner->run({"sh", "-c", "trap '' INT; sleep 30"}, opts);
-  again.join();
+  seen.clear();
+  auto stubborn = runner->run({"sh", "-c", "trap '' INT; echo ready; sleep 30"}, opts);
   EXPECT_TRUE(stubborn.interrupted);
   EXPECT_EQ(stubborn.signal, SIGKILL);  // the grace period ended it, not the sleep
 }
