@@ -159,6 +159,25 @@ IndexSource plan_source(const model::Plan& plan) {
   return source;
 }
 
+std::optional<std::string> installed_build_mismatch(const model::Plan& plan, std::string_view installed) {
+  installed = str::trim(installed);
+  if (installed.empty() || plan.torch.empty() || plan.torch == "nightly") return std::nullopt;
+  if (plan.torch.find_first_not_of("0123456789.") != std::string::npos) return std::nullopt;  // not a release
+  const auto plus = installed.find('+');
+  const std::string_view public_version = installed.substr(0, plus);
+  const std::string_view local = plus == std::string_view::npos ? std::string_view() : installed.substr(plus + 1);
+  std::string expected = mirror_variant(plan);
+  if (expected.starts_with("nightly/")) return std::nullopt;
+  const std::string planned = plan.torch + (expected.empty() ? "" : "+" + expected);
+  const std::string said = "torch " + std::string(installed) + ", not the planned " + planned +
+                           (expected.empty() ? " from pip's default index" : "");
+  if (public_version != plan.torch) return said;
+  // A plan with neither an index nor a platform (library use) says nothing about variants.
+  if (expected.empty() && plan.platform.empty()) return std::nullopt;
+  if (!local.empty() && local != expected) return said;
+  return std::nullopt;
+}
+
 std::string mirror_variant(const model::Plan& plan) {
   IndexSource official = plan_source(plan);
   const std::string whl = "https://download.pytorch.org/whl/";  // pytorch.org's wheel index root
@@ -545,6 +564,26 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
 
   // Prove it works (the guide's step 3), in the interpreter that was installed into.
   const std::string doctor = "run `torchup doctor --python " + python + "`";
+  // The installer may have taken torch from somewhere else than the plan's index
+  // (pip's extra-index-url / find-links are still read next to --index-url).
+  auto wrong_build = [&]() -> std::optional<std::string> {
+    auto wrong = installed_build_mismatch(request.plan, outcome.installed_version);
+    if (!wrong) return wrong;
+    std::vector<std::string> elsewhere;
+    if (request.installer == Installer::kPip) {
+      for (const auto* list : {&request.pip_settings.extra_index_urls, &request.pip_settings.find_links}) {
+        for (const auto& s : *list) {
+          bool own = false;
+          for (const auto& source : request.sources) own = own || s.value == source.index_url || s.value == source.find_links;
+          if (!own) elsewhere.push_back(str::valid_utf8(redact_credentials(s.value) + " (" + s.origin + ")"));
+        }
+      }
+    }
+    if (elsewhere.empty()) return *wrong + "; the index it used served that build";
+    return *wrong + "; pip also looked in " + str::join(elsewhere, ", ") +
+           ", which pip reads next to torchup's --index-url: remove " + (elsewhere.size() > 1 ? "them" : "it") +
+           " (`pip config list` shows pip's settings) and install again";
+  };
   if (host::interrupt_signal() != 0) {  // Ctrl-C after the installer finished
     outcome.failure_id = "interrupted";
     outcome.message = "stopped (Ctrl-C) after " + outcome.installer + " finished, before torchup could verify it";
@@ -569,6 +608,7 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
     if (!v.ok()) {
       outcome.failure_id = "verify-failed";
       outcome.message = outcome.installer + " finished but verify found problems: " + failed_checks(v);
+      if (auto wrong = wrong_build()) outcome.message += "; it installed " + *wrong;
       outcome.state = (outcome.installed_version.empty() ? std::string("torch")
                                                          : "torch " + outcome.installed_version) +
                       " is installed in " + target + " but does not work as it should (failed: " + failed_checks(v) +
@@ -585,6 +625,13 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
       return finish();
     }
     outcome.installed_version = last_lines(check.out, 1);
+  }
+  if (auto wrong = wrong_build()) {
+    outcome.failure_id = "wrong-build";
+    outcome.message = outcome.installer + " installed " + *wrong;
+    outcome.state = "torch " + outcome.installed_version + " is installed in " + target +
+                    " but it is not the planned build; nothing was rolled back";
+    return finish();
   }
   outcome.ok = true;
   outcome.message = "installed torch " + outcome.installed_version + " into " + python;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "act/mirrors.h"
+#include "act/pip_config.h"
 #include "act/verify.h"
 #include "data/failures.h"
 #include "host/host.h"
@@ -70,6 +71,7 @@ struct InstallRequest {
   std::optional<std::string> env_dir;      // environment to lock when not a venv (sys.prefix)
   EnvLocker locker;                        // unset: no lock (dry runs, library use)
   Verifier verifier;                       // unset: only `import torch` is checked
+  PipSettings pip_settings;                // pip's own index settings (read_pip_settings), for the build check
 };
 
 struct InstallOutcome {
@@ -94,6 +96,13 @@ struct InstallOutcome {
 // An index URL is allowed when it is https://, or http:// on 127.0.0.1 /
 // localhost / [::1] (local test indexes and local proxies), or allow_insecure.
 Status check_index_url(const std::string& url, bool allow_insecure);
+
+// The installed torch (torch.__version__) is not the plan's build: its public version
+// is not the plan's torch, or its local version ("+cu126") names another variant than
+// the plan's index (mirror_variant; a PyPI plan expects none). A missing local version
+// is accepted (macOS and some aarch64 wheels on pytorch.org have none), and nightly
+// plans are not judged. Returns "torch 2.12.0+cu126, not the planned 2.12.0+cpu".
+std::optional<std::string> installed_build_mismatch(const model::Plan& plan, std::string_view installed);
 
 // The requirement strings for the plan: "torch==2.12.0", "torchvision==0.27.0"...;
 // a nightly plan (torch "nightly"): "--pre" and the packages of the plan's command.

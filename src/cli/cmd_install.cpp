@@ -183,11 +183,17 @@ int run_install_command(Context& ctx, InstallArgs args) {
              ". Install into a virtual environment instead: add --venv ~/.venvs/torch";
     notes.push_back(pep668);
   }
+  // pip's own proxy, certificates and extra indexes (pip.conf, PIP_*): torchup's index
+  // checks go where pip goes, and the user hears which settings change the install.
+  act::PipSettings pip_settings;
+  if (choice->installer == act::Installer::kPip) pip_settings = act::read_pip_settings(host, interpreter);
+  act::DefaultedHttp pip_http(host.http, act::pip_http_defaults(pip_settings));
+  host::Host install_host{host.fs, host.runner, host.env, pip_http, host.system, host.live};
   std::vector<act::IndexSource> sources{act::plan_source(*plan)};
   if (!args.mirrors.empty()) {
     auto list = ctx.store().load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
     if (!list) return ctx.fail(list.error());
-    auto resolved = act::resolve_install_sources(host.http, *list, args.mirrors, *plan, args.allow_insecure);
+    auto resolved = act::resolve_install_sources(pip_http, *list, args.mirrors, *plan, args.allow_insecure);
     if (!resolved) return ctx.fail(resolved.error());
     sources = resolved->order;
     notes.insert(notes.end(), resolved->notes.begin(), resolved->notes.end());
@@ -210,6 +216,11 @@ int run_install_command(Context& ctx, InstallArgs args) {
   request.dry_run = args.dry_run;
   request.installer = choice->installer;
   request.installer_program = choice->program;
+  request.pip_settings = pip_settings;
+  std::vector<std::string> own_urls;
+  for (const auto& source : sources) own_urls.insert(own_urls.end(), {source.index_url, source.find_links});
+  const std::vector<std::string> pip_notes =
+      act::pip_settings_notes(pip_settings, !sources.empty() && !sources.front().index_url.empty(), own_urls);
 
   // What will happen, briefly: the verdict, why, and where from.
   info << ctx.style.bold(fmt::format("Plan: torch {} ({}) for Python {}", plan->torch, plan->platform,
@@ -226,6 +237,7 @@ int run_install_command(Context& ctx, InstallArgs args) {
   for (const auto& warning : plan->warnings) info << "  ! " << warning << "\n";
   if (!choice->note.empty()) info << "  note: " << choice->note << "\n";
   for (const auto& note : notes) info << (note == pep668 ? "  ! " : "  mirror: ") << note << "\n";
+  for (const auto& note : pip_notes) info << "  pip config: " << note << "\n";
   if (choice->installer == act::Installer::kPip || choice->installer == act::Installer::kUv) {
     info << "  index order:";
     for (const auto& s : sources) {
@@ -263,15 +275,20 @@ int run_install_command(Context& ctx, InstallArgs args) {
   // says what state the environment is in (exit 130, as a shell would report it).
   std::optional<host::InterruptScope> interrupts;
   if (!args.dry_run) interrupts.emplace();
-  auto outcome = act::run_install(host, *catalogue, request,
+  auto outcome = act::run_install(install_host, *catalogue, request,
                                   [&info](std::string_view chunk) { info << chunk << std::flush; });
   const std::string failure = outcome.failure_id.value_or("");
-  const int code = outcome.ok ? 0 : failure == "verify-failed" ? 1 : failure == "interrupted" ? 130 : 3;
+  const int code = outcome.ok                                                 ? 0
+                   : failure == "verify-failed" || failure == "wrong-build" ? 1
+                   : failure == "interrupted"                               ? 130
+                                                                            : 3;
   if (args.json) {
     auto j = act::to_json(outcome);
     j["plan"] = model::to_json(*plan);
     j["dry_run"] = args.dry_run;
     for (const auto& note : notes) j["notes"].push_back(note);
+    for (const auto& note : pip_notes) j["notes"].push_back(note);
+    j["pip_config"] = act::to_json(pip_settings);
     ctx.out << j.dump(2) << "\n";
     return code;
   }

@@ -100,6 +100,10 @@ class CurlHttp final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "torchup/" TORCHUP_VERSION);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    char detail[CURL_ERROR_SIZE] = {};  // libcurl's own sentence ("CONNECT tunnel failed, response 403")
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+    if (!options.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options.proxy.c_str());
+    if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -117,7 +121,7 @@ class CurlHttp final : public HttpClient {
     }
     if (rc != CURLE_OK) {
       return make_error(ErrorKind::kNetwork,
-                        "download of " + url + " failed: " + curl_easy_strerror(rc),
+                        "download of " + url + " failed: " + (detail[0] != '\0' ? str::sanitize(detail) : curl_easy_strerror(rc)),
                         "check the network connection or proxy settings (HTTPS_PROXY)");
     }
     response.status = static_cast<int>(status);

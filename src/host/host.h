@@ -87,6 +87,10 @@ struct HttpOptions {
   // A timeout after the body started is a result (timed_out = true, the bytes so far), not an
   // error: throughput probes measure what arrived in the time they allow.
   bool keep_partial_on_timeout = false;
+  // Where pip would go: its proxy ("[scheme://][user:pass@]host:port") and CA bundle
+  // (act/pip_config.h). Empty: libcurl's own defaults (the *_proxy environment variables).
+  std::string proxy;
+  std::string ca_file;
 };
 
 // get() may be called from several threads at once (mirror probes run concurrently).

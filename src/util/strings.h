@@ -23,6 +23,11 @@ std::string to_lower(std::string_view s);
 std::optional<long long> parse_int(std::string_view s);
 // Parses "0x1234" or "1234" as hex; nullopt on garbage.
 std::optional<unsigned long> parse_hex(std::string_view s);
+// The text with every byte that is not part of well-formed UTF-8 (RFC 3629: no
+// overlong forms, surrogates or code points above U+10FFFF) replaced by U+FFFD, so it
+// can go into JSON (nlohmann::json::dump throws on invalid UTF-8).
+std::string valid_utf8(std::string_view s);
+
 // Replaces bytes that are not printable UTF-8/ASCII so garbage can be shown safely.
 std::string sanitize(std::string_view s, std::size_t max_len = 200);
 // Value of "key=value" / "key: value" style line for the given key, trimmed and unquoted.

@@ -269,6 +269,7 @@ TEST(InstallCli, CtrlCStopsTheInstallerAndReportsTheState) {
   dir.write("python",
             "#!/bin/sh\n"
             "if [ \"$1\" = -c ]; then printf '%s\\n' \"$0\" 3.11 64 '" + prefix.string() + "' 0; exit 0; fi\n"
+            "if [ \"$1\" = -m ] && [ \"$2\" = pip ] && [ \"$3\" = config ]; then exit 0; fi\n"
             "if [ \"$1\" = -m ] && [ \"$2\" = pip ]; then exec /usr/bin/python3 -c '\n"
             "import pathlib, sys, time\n"
             "marks = pathlib.Path(sys.argv[1])\n"

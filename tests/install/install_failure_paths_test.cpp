@@ -349,5 +349,59 @@ TEST_F(InstallFailurePaths, AutoMirrorInstallsFromTheFastIndexNotTheSlowOfficial
   EXPECT_EQ(outcome.state, installed_state());
 }
 
+
+// pip reads extra-index-url from its configuration next to torchup's --index-url, and
+// a local version sorts above another of the same release ("+cu126" > "+cpu", PEP 440):
+// the plan's +cpu index loses to the extra index's +cu126 wheel. torchup reads pip's
+// settings with the real pip, notices the installed build is not the planned one, and
+// names the setting it came through.
+TEST_F(InstallFailurePaths, TorchFromPipsExtraIndexIsNotThePlannedBuildAndSaysWhere) {
+  auto cpu_wheel = torchup::testing::make_test_wheel(dir_.str() + "/cpu", "2.12.0+cpu");
+  auto cuda_wheel = torchup::testing::make_test_wheel(dir_.str() + "/cu126", "2.12.0+cu126");
+  ASSERT_TRUE(cpu_wheel.error.empty() && cuda_wheel.error.empty()) << cpu_wheel.error << cuda_wheel.error;
+  LocalIndex planned(cpu_wheel.name, cpu_wheel.bytes, cpu_wheel.sha256);
+  LocalIndex extra(cuda_wheel.name, cuda_wheel.bytes, cuda_wheel.sha256);
+  dir_.write("pip.conf", "[global]\nextra-index-url = " + extra.url() + "\n");
+
+  InstallRequest request;
+  request.plan.torch = "2.12.0";
+  request.plan.platform = "cpu";
+  request.plan.index_url = planned.url();
+  request.python = python_;
+  request.sources = {{"official", planned.url(), ""}};
+  request.env = pip_env();
+  request.env.erase("PIP_EXTRA_INDEX_URL");
+  request.env["PIP_CONFIG_FILE"] = dir_.str() + "/pip.conf";
+  request.step_timeout = std::chrono::seconds(120);
+  request.pip_settings = read_pip_settings(host_, python_, request.env);
+  ASSERT_TRUE(request.pip_settings.read) << request.pip_settings.unread_reason;
+  ASSERT_EQ(request.pip_settings.extra_index_urls.size(), 1u);
+  auto outcome = run_install(host_, catalogue_, request, [&](std::string_view chunk) { seen_ += chunk; });
+
+  EXPECT_FALSE(outcome.ok) << seen_;
+  EXPECT_EQ(outcome.failure_id.value_or("none"), "wrong-build") << outcome.message << "\n" << seen_;
+  EXPECT_EQ(outcome.installed_version, "2.12.0+cu126") << seen_;
+  EXPECT_EQ(extra.file_requests(), 1);
+  EXPECT_EQ(planned.file_requests(), 0);
+  EXPECT_EQ(outcome.message, "pip installed torch 2.12.0+cu126, not the planned 2.12.0+cpu; pip also looked in " +
+                                 extra.url() +
+                                 " (pip config global.extra-index-url), which pip reads next to torchup's "
+                                 "--index-url: remove it (`pip config list` shows pip's settings) and install again");
+  EXPECT_EQ(outcome.state, "torch 2.12.0+cu126 is installed in " + python_ +
+                               "'s environment but it is not the planned build; nothing was rolled back");
+
+  // Without the extra index the same plan, into a fresh copy of the venv, installs and
+  // passes the check.
+  std::filesystem::copy(template_venv_, dir_.str() + "/venv2",
+                        std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks);
+  request.python = dir_.str() + "/venv2/bin/python";
+  request.env["PIP_CONFIG_FILE"] = "/dev/null";
+  request.pip_settings = read_pip_settings(host_, python_, request.env);
+  auto again = run_install(host_, catalogue_, request, [&](std::string_view chunk) { seen_ += chunk; });
+  EXPECT_TRUE(again.ok) << again.message << "\n" << seen_;
+  EXPECT_EQ(again.installed_version, "2.12.0+cpu");
+  EXPECT_EQ(planned.file_requests(), 1);
+}
+
 }  // namespace
 }  // namespace torchup::act

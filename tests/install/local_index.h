@@ -21,6 +21,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -44,6 +45,17 @@ struct LocalIndexOptions {
   // HTML, no file links.
   bool portal_page = false;
 };
+
+// cpp-httplib's routes are regular expressions: a wheel name like
+// "torch-2.12.0+cpu-py3-none-any.whl" must match itself, '+' and '.' included.
+inline std::string regex_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
 
 // A PEP 503 index with one project, torch, and one wheel file.
 class LocalIndex {
@@ -70,7 +82,7 @@ class LocalIndex {
         return sink.write(page.data() + offset, piece);
       });
     });
-    server_.Get("/files/" + wheel_name, [=, this](const httplib::Request&, httplib::Response& res) {
+    server_.Get("/files/" + regex_escaped(wheel_name), [=, this](const httplib::Request&, httplib::Response& res) {
       ++file_requests_;
       if (options.file_mode == FileMode::kWhole) {
         res.set_content(wheel_bytes, "application/octet-stream");

@@ -6,4 +6,5 @@ target_sources(torchup_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/mirrors_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/install_failure_paths_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/install_cli_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/pip_config_test.cpp
 )

@@ -41,5 +41,21 @@ TEST(Strings, SanitizeGarbage) {
   EXPECT_EQ(str::sanitize(std::string(300, 'x'), 10), std::string(10, 'x') + "...");
 }
 
+
+// Machine text (a pip.conf path, a proxy URL) goes into --json output: well-formed
+// UTF-8 passes untouched (a Chinese home directory), anything else becomes U+FFFD.
+TEST(Strings, ValidUtf8KeepsTextAndReplacesGarbage) {
+  const std::string chinese = "/home/\xE5\xBC\xA0\xE4\xB8\x89/ca.pem";  // /home/张三/ca.pem
+  EXPECT_EQ(str::valid_utf8(chinese), chinese);
+  EXPECT_EQ(str::valid_utf8("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");  // U+1F600
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(str::valid_utf8("a\x84z"), "a" + fffd + "z");              // a stray continuation byte
+  EXPECT_EQ(str::valid_utf8("\xC0\xAF"), fffd + fffd);                 // overlong '/'
+  EXPECT_EQ(str::valid_utf8("\xED\xA0\x80"), fffd + fffd + fffd);     // a surrogate
+  EXPECT_EQ(str::valid_utf8("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // above U+10FFFF
+  EXPECT_EQ(str::valid_utf8("\xE5\xBC"), fffd + fffd);                 // cut short
+  EXPECT_EQ(str::valid_utf8(""), "");
+}
+
 }  // namespace
 }  // namespace torchup
