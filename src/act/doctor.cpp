@@ -55,8 +55,25 @@ std::string probe_text(const VerifyReport& report) {
   return text;
 }
 
+// pip settings whose index or links directory is a CPU-only variant of pytorch.org's
+// wheel index or a mirror of it (the path ends in /cpu: https://download.pytorch.org/whl/cpu).
+std::vector<std::string> cpu_only_pip_sources(const PipSettings& pip) {
+  std::vector<std::string> out;
+  auto consider = [&](const PipSetting& s) {
+    std::string url = str::to_lower(s.value);
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if (url.ends_with("/cpu") || str::contains(url, "/cpu/") || str::contains(url, "/whl/cpu")) {
+      out.push_back(str::valid_utf8(redact_credentials(s.value) + " (" + s.origin + ")"));
+    }
+  };
+  if (pip.index_url) consider(*pip.index_url);
+  for (const auto& s : pip.extra_index_urls) consider(s);
+  for (const auto& s : pip.find_links) consider(s);
+  return out;
+}
+
 void rule_findings(const VerifyReport& report, const data::FailureCatalogue* cat,
-                   std::vector<Finding>& out) {
+                   std::vector<Finding>& out, const PipSettings* pip) {
   const ProbeRun& run = report.run;
   if (run.outcome != ProbeOutcome::kOk || !run.output) {
     if (run.outcome == ProbeOutcome::kCrashed && run.signal == 4) {
@@ -96,6 +113,13 @@ void rule_findings(const VerifyReport& report, const data::FailureCatalogue* cat
                           "torch " + torch.version + " has no CUDA; " +
                               std::to_string(report.machine.nvidia) + " NVIDIA GPU(s) on the PCI bus",
                           "reinstall a CUDA build: `torchup plan` prints the command"));
+    if (auto cpu = pip ? cpu_only_pip_sources(*pip) : std::vector<std::string>{}; !cpu.empty()) {
+      Finding& f = out.back();
+      f.evidence += "; pip's settings point at a CPU-only index: " + str::join(cpu, ", ");
+      f.fix = "remove " + std::string(cpu.size() > 1 ? "those settings" : "that setting") +
+              " first (`pip config list` shows them; `pip config unset` or unset the variable), or a reinstall "
+              "takes the CPU build again; then " + f.fix;
+    }
   }
   if (auto old = driver_too_old(torch)) {
     out.push_back(finding(cat, "driver-too-old-for-wheel",
@@ -127,9 +151,9 @@ void rule_findings(const VerifyReport& report, const data::FailureCatalogue* cat
 }  // namespace
 
 std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue,
-                              const host::SystemFacts* system) {
+                              const host::SystemFacts* system, const PipSettings* pip) {
   std::vector<Finding> findings;
-  rule_findings(report, catalogue, findings);
+  rule_findings(report, catalogue, findings, pip);
   if (!catalogue) return findings;
   // Installer-only entries (pip download errors...) cannot explain a probe's output.
   const std::string os_family = system ? system->os_family : "", arch = system ? system->arch : "";
@@ -158,7 +182,9 @@ Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
   if (!catalogue) {
     report.verify.notes.push_back("failure catalogue not used: " + catalogue.error().message);
   }
-  report.findings = diagnose(report.verify, catalogue ? &*catalogue : nullptr, &host.system);
+  // pip's settings decide what a reinstall would fetch; asked only of an interpreter that ran.
+  if (report.verify.run.outcome == ProbeOutcome::kOk) report.pip = read_pip_settings(host, report.verify.python);
+  report.findings = diagnose(report.verify, catalogue ? &*catalogue : nullptr, &host.system, &report.pip);
   return report;
 }
 
@@ -175,6 +201,7 @@ nlohmann::json to_json(const DoctorReport& report) {
   return {{"schema", "torchup.doctor/1"},
           {"ok", report.ok()},
           {"findings", findings},
+          {"pip_config", to_json(report.pip)},
           {"verify", to_json(report.verify)}};
 }
 

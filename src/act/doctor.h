@@ -17,6 +17,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "act/pip_config.h"
 #include "act/verify.h"
 #include "act/verify_text.h"
 #include "data/failures.h"
@@ -34,15 +35,19 @@ struct Finding {
 
 struct DoctorReport {
   VerifyReport verify;
+  PipSettings pip;  // the interpreter's pip settings (pip config list), when pip answered
   std::vector<Finding> findings;
   bool ok() const { return findings.empty(); }
 };
 
 // Pure: findings for a verify report; `catalogue` may be null (then only
 // torchup's own rules run). With `system`, catalogue entries of other platforms
-// (a Windows DLL error, macOS libomp) are not offered as explanations.
+// (a Windows DLL error, macOS libomp) are not offered as explanations. With `pip`,
+// a CPU-only torch on an NVIDIA machine also names pip settings that send installs
+// to a CPU-only index (PIP_EXTRA_INDEX_URL=.../whl/cpu in a Dockerfile, say): a
+// reinstall would take the CPU build again until they are gone.
 std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue,
-                              const host::SystemFacts* system = nullptr);
+                              const host::SystemFacts* system = nullptr, const PipSettings* pip = nullptr);
 
 Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
                                   const VerifyOptions& options);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "act/doctor.h"
@@ -81,6 +82,34 @@ TEST(Doctor, CpuBuildOnNvidiaMachineUsesTheCatalogueEntry) {
   EXPECT_NE(f->fix.find("torchup plan"), std::string::npos);
 }
 
+// The Dockerfile classic: PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu. The
+// CPU-build finding names it, since a reinstall would take the CPU build again.
+TEST(Doctor, CpuBuildFindingNamesPipSettingsThatPointAtACpuIndex) {
+  auto catalogue = embedded_catalogue();
+  auto report = report_with(torch_of(std::nullopt), nvidia(1));
+  auto pip = parse_pip_config_list(
+      ":env:.extra-index-url='https://download.pytorch.org/whl/cpu'\n"
+      "global.index-url='https://mirrors.example/simple'\n"
+      "global.find-links='https://user:pw@mirror.example/pytorch-wheels/cpu/'\n");
+  auto findings = diagnose(report, &catalogue, nullptr, &pip);
+  const Finding* f = find(findings, "cpu-build-on-gpu-host");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->evidence.find("pip's settings point at a CPU-only index: https://download.pytorch.org/whl/cpu "
+                             "(PIP_EXTRA_INDEX_URL), https://***@mirror.example/pytorch-wheels/cpu/ "
+                             "(pip config global.find-links)"),
+            std::string::npos)
+      << f->evidence;
+  EXPECT_EQ(f->evidence.find("mirrors.example/simple"), std::string::npos) << f->evidence;
+  EXPECT_TRUE(f->fix.starts_with("remove those settings first")) << f->fix;
+
+  auto plain = parse_pip_config_list("global.index-url='https://mirrors.example/simple'\n");
+  auto plain_findings = diagnose(report, &catalogue, nullptr, &plain);
+  const Finding* g = find(plain_findings, "cpu-build-on-gpu-host");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->evidence.find("pip's settings"), std::string::npos) << g->evidence;
+  EXPECT_EQ(g->fix, "reinstall a CUDA build: `torchup plan` prints the command");
+}
+
 TEST(Doctor, DriverTooOldAndCatalogueMatchesOnCudaErrors) {
   auto catalogue = embedded_catalogue();
   ProbeTorch t = torch_of("12.4");
@@ -153,13 +182,29 @@ TEST(Doctor, CrashesAndMissingTorch) {
   EXPECT_TRUE(find(diagnose(missing, &catalogue), "wrong-interpreter"));
 }
 
-host::ProcessResult torchup(const std::vector<std::string>& args) {
+host::ProcessResult torchup(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
   std::vector<std::string> argv = {TORCHUP_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   host::RunOptions options;
   options.timeout = std::chrono::seconds(120);
-  options.env = {{"NO_COLOR", "1"}};
+  env["NO_COLOR"] = "1";
+  options.env = env;
   return host::make_process_runner()->run(argv, options);
+}
+
+// doctor --json reports the interpreter's pip settings, read from the real pip.
+TEST(DoctorCli, JsonCarriesPipsSettings) {
+  TempDir dir;
+  dir.write("pip.conf", "[global]\nextra-index-url = https://download.pytorch.org/whl/cpu\n");
+  auto r = torchup({"doctor", "--json", "--python", "/usr/bin/python3"},
+                   {{"PIP_CONFIG_FILE", dir.str() + "/pip.conf"}, {"PIP_EXTRA_INDEX_URL", ""}});
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+  ASSERT_TRUE(j.contains("pip_config")) << j.dump(2);
+  EXPECT_EQ(j["pip_config"]["read"], true) << j.dump(2);
+  ASSERT_EQ(j["pip_config"]["extra_index_urls"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(j["pip_config"]["extra_index_urls"][0]["value"], "https://download.pytorch.org/whl/cpu");
+  EXPECT_EQ(j["pip_config"]["extra_index_urls"][0]["origin"], "pip config global.extra-index-url");
 }
 
 TEST(DoctorCli, DebianTorchIsHealthy) {
