@@ -169,6 +169,7 @@ PipSettings parse_pip_config_list(std::string_view output) {
   settings.extra_index_urls = list("extra-index-url");
   settings.find_links = list("find-links");
   if (auto no_index = single("no-index"); no_index && truthy(no_index->value)) settings.no_index = no_index;
+  if (auto bsp = single("break-system-packages"); bsp && truthy(bsp->value)) settings.break_system_packages = bsp;
   settings.read = true;
   return settings;
 }
@@ -258,7 +259,8 @@ nlohmann::json to_json(const PipSettings& settings) {
                    {"index_url", one(settings.index_url)},
                    {"extra_index_urls", many(settings.extra_index_urls)},
                    {"find_links", many(settings.find_links)},
-                   {"no_index", one(settings.no_index)}};
+                   {"no_index", one(settings.no_index)},
+                   {"break_system_packages", one(settings.break_system_packages)}};
   if (!settings.unread_reason.empty()) j["unread_reason"] = str::valid_utf8(settings.unread_reason);
   return j;
 }

@@ -39,6 +39,7 @@ struct PipSettings {
   std::vector<PipSetting> extra_index_urls;  // one per URL, in pip's order
   std::vector<PipSetting> find_links;
   std::optional<PipSetting> no_index;        // set and true
+  std::optional<PipSetting> break_system_packages;  // set and true: pip ignores PEP 668's marker
   std::size_t skipped_lines = 0;             // lines of `pip config list` that did not parse
   bool read = false;                         // pip answered (false: not asked, or it failed)
   std::string unread_reason;                 // why not, when it was asked

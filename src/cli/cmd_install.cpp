@@ -172,21 +172,30 @@ int run_install_command(Context& ctx, InstallArgs args) {
                                described->prefix + " (" + interpreter + ") is not a conda environment",
                                "pass --venv DIR to create a conda env there, or --python with a conda env's python"));
   }
-  std::vector<std::string> notes;
-  // Say before anything runs what pip would only say after: a system Python under
-  // PEP 668 refuses installs. torchup never adds --break-system-packages.
-  std::string pep668;
-  if (described->externally_managed && args.venv.empty() &&
-      (choice->installer == act::Installer::kPip || choice->installer == act::Installer::kUv)) {
-    pep668 = interpreter + " is externally managed (PEP 668): " + act::to_string(choice->installer) +
-             " will refuse to install into " + described->prefix +
-             ". Install into a virtual environment instead: add --venv ~/.venvs/torch";
-    notes.push_back(pep668);
-  }
   // pip's own proxy, certificates and extra indexes (pip.conf, PIP_*): torchup's index
   // checks go where pip goes, and the user hears which settings change the install.
   act::PipSettings pip_settings;
   if (choice->installer == act::Installer::kPip) pip_settings = act::read_pip_settings(host, interpreter);
+  std::vector<std::string> notes;
+  // Say before anything runs what pip would only say after: a system Python under
+  // PEP 668 refuses installs. torchup never adds --break-system-packages; a user who
+  // set pip's own break-system-packages hears what it does.
+  std::string pep668;
+  bool pep668_blocks = false;
+  if (described->externally_managed && args.venv.empty() &&
+      (choice->installer == act::Installer::kPip || choice->installer == act::Installer::kUv)) {
+    if (choice->installer == act::Installer::kPip && pip_settings.break_system_packages) {
+      pep668 = interpreter + " is externally managed (PEP 668), but pip's break-system-packages (" +
+               pip_settings.break_system_packages->origin + ") is on: pip will install into " + described->prefix +
+               " over the system's own packages, which can break them; --venv ~/.venvs/torch is the safe choice";
+    } else {
+      pep668 = interpreter + " is externally managed (PEP 668): " + act::to_string(choice->installer) +
+               " will refuse to install into " + described->prefix +
+               ". Install into a virtual environment instead: add --venv ~/.venvs/torch";
+      pep668_blocks = true;
+    }
+    notes.push_back(pep668);
+  }
   act::DefaultedHttp pip_http(host.http, act::pip_http_defaults(pip_settings));
   host::Host install_host{host.fs, host.runner, host.env, pip_http, host.system, host.live};
   std::vector<act::IndexSource> sources{act::plan_source(*plan)};
@@ -247,7 +256,35 @@ int run_install_command(Context& ctx, InstallArgs args) {
     info << "\n";
   }
 
-  if (!args.dry_run && !args.yes) {
+  // PEP 668: running pip would only end in its refusal. Asked interactively, torchup
+  // offers the venv instead (one question, which is also the confirmation); with --yes
+  // it stops here, since where a venv goes is the user's choice.
+  std::optional<act::InstallOutcome> stopped;
+  const auto home = host.env.get("HOME");
+  if (pep668_blocks && !args.dry_run && !args.yes && isatty(STDIN_FILENO) != 0 && home && !home->empty()) {
+    const std::string offered = *home + "/.venvs/torch";
+    info << "Create a venv at " << offered << " and install " << join(act::plan_requirements(request.plan))
+         << " there instead? [Y/n] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (!answer.empty() && answer != "y" && answer != "Y" && answer != "yes") {
+      info << "Nothing installed: " << act::to_string(choice->installer) << " would refuse to install into "
+           << described->prefix << " (PEP 668); run again with --venv DIR.\n";
+      return 1;
+    }
+    request.venv = offered;
+    request.env_dir.reset();
+    std::erase(notes, pep668);
+    info << "torchup: installing into a new venv at " << offered << " (" << interpreter << " -m venv)\n";
+  } else if (pep668_blocks && !args.dry_run && args.yes) {
+    act::InstallOutcome outcome;
+    outcome.installer = act::to_string(choice->installer);
+    outcome.python = interpreter;
+    outcome.failure_id = "pep668-externally-managed";
+    outcome.message = pep668 + " (or run without --yes to be offered one)";
+    outcome.state = "nothing was changed: " + outcome.installer + " was not run";
+    stopped = std::move(outcome);
+  } else if (!args.dry_run && !args.yes) {
     if (isatty(STDIN_FILENO) == 0) {
       return ctx.fail(make_error(ErrorKind::kUsage, "install needs confirmation but stdin is not a terminal",
                                  "pass --yes to install without asking, or --dry-run to see the commands"));
@@ -275,8 +312,9 @@ int run_install_command(Context& ctx, InstallArgs args) {
   // says what state the environment is in (exit 130, as a shell would report it).
   std::optional<host::InterruptScope> interrupts;
   if (!args.dry_run) interrupts.emplace();
-  auto outcome = act::run_install(install_host, *catalogue, request,
-                                  [&info](std::string_view chunk) { info << chunk << std::flush; });
+  auto outcome = stopped ? std::move(*stopped)
+                         : act::run_install(install_host, *catalogue, request,
+                                            [&info](std::string_view chunk) { info << chunk << std::flush; });
   const std::string failure = outcome.failure_id.value_or("");
   const int code = outcome.ok                                                 ? 0
                    : failure == "verify-failed" || failure == "wrong-build" ? 1

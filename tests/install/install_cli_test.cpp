@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -220,6 +222,122 @@ TEST(InstallCli, ExternallyManagedPythonIsNamedBeforeAnythingRuns) {
                           "--dry-run"});
   ASSERT_EQ(in_venv.exit_code, 0) << in_venv.out << in_venv.err;
   EXPECT_EQ(in_venv.out.find("externally managed"), std::string::npos) << in_venv.out;
+}
+
+// With --yes nobody can be asked where a venv should go: install stops before pip
+// runs (pip would only refuse), says why and how, and changes nothing. pip's own
+// break-system-packages setting is the user's explicit choice: then pip runs, and the
+// plan says what that setting does.
+TEST(InstallCli, ExternallyManagedPythonWithYesStopsBeforePipRuns) {
+  if (!std::filesystem::exists("/usr/lib/python3.11/EXTERNALLY-MANAGED")) GTEST_SKIP() << "no PEP 668 marker here";
+  const std::map<std::string, std::string> isolated{{"PIP_CONFIG_FILE", "/dev/null"}, {"PIP_BREAK_SYSTEM_PACKAGES", ""}};
+  auto r = torchup({"install", "--platform", "cpu", "--python", kPython, "--yes"}, isolated);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("Install failed: /usr/bin/python3 is externally managed (PEP 668): pip will refuse to install "
+                       "into /usr. Install into a virtual environment instead: add --venv ~/.venvs/torch (or run "
+                       "without --yes to be offered one)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("State: nothing was changed: pip was not run"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("torchup: running"), std::string::npos) << r.out;
+
+  auto j = nlohmann::json::parse(
+      torchup({"install", "--platform", "cpu", "--python", kPython, "--yes", "--json"}, isolated).out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["failure_id"], "pep668-externally-managed") << j.dump(2);
+  EXPECT_EQ(j["commands"].size(), 0u) << j.dump(2);
+
+  auto broken = isolated;
+  broken["PIP_BREAK_SYSTEM_PACKAGES"] = "1";
+  auto dry = torchup({"install", "--platform", "cpu", "--python", kPython, "--dry-run"}, broken);
+  EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_NE(dry.out.find("  ! /usr/bin/python3 is externally managed (PEP 668), but pip's break-system-packages "
+                         "(PIP_BREAK_SYSTEM_PACKAGES) is on: pip will install into /usr over the system's own "
+                         "packages, which can break them"),
+            std::string::npos)
+      << dry.out;
+}
+
+// Runs torchup on a pseudo-terminal (as a person at a shell would), answers its one
+// question with `answer`, and returns everything it printed and its exit status.
+struct TtyRun {
+  std::string out;
+  int exit_code = -1;
+  bool asked = false;
+};
+TtyRun torchup_on_a_tty(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                        const std::string& question, const std::string& answer) {
+  TtyRun run;
+  std::vector<std::string> argv_text = {TORCHUP_BINARY};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int master = -1;
+  const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) return run;
+  if (pid == 0) {
+    for (const auto& [key, value] : env) ::setenv(key.c_str(), value.c_str(), 1);
+    ::setenv("NO_COLOR", "1", 1);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+  char buf[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{master, POLLIN, 0};
+    if (::poll(&p, 1, 200) > 0) {
+      ssize_t n = ::read(master, buf, sizeof(buf));
+      if (n <= 0) break;  // EIO: the child closed the terminal
+      run.out.append(buf, static_cast<std::size_t>(n));
+    }
+    if (!run.asked && run.out.find(question) != std::string::npos) {
+      run.asked = true;
+      const std::string line = answer + "\n";
+      if (::write(master, line.data(), line.size()) < 0) break;
+    }
+  }
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  ::close(master);
+  if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+  return run;
+}
+
+// At a terminal the PEP 668 refusal becomes an offer: one question, and the answer
+// decides. "n" changes nothing; Enter (yes) makes ~/.venvs/torch and installs there.
+TEST(InstallCli, ExternallyManagedPythonAtATerminalIsOfferedAVenv) {
+  if (!std::filesystem::exists("/usr/lib/python3.11/EXTERNALLY-MANAGED")) GTEST_SKIP() << "no PEP 668 marker here";
+  TempDir home;
+  const std::map<std::string, std::string> env{{"HOME", home.str()},        {"PIP_CONFIG_FILE", "/dev/null"},
+                                               {"PIP_BREAK_SYSTEM_PACKAGES", ""}, {"PIP_FIND_LINKS", ""},
+                                               {"PIP_RETRIES", "0"},           {"PIP_DISABLE_PIP_VERSION_CHECK", "1"}};
+  const std::string venv = home.str() + "/.venvs/torch";
+  const std::string question = "Create a venv at " + venv + " and install torch==";
+  // A mirror on a closed port: the install itself cannot succeed, and needs no network.
+  const std::vector<std::string> args{"install", "--platform", "cpu", "--python", kPython, "--mirror",
+                                      "http://127.0.0.1:9/simple"};
+
+  auto no = torchup_on_a_tty(args, env, question, "n");
+  EXPECT_TRUE(no.asked) << no.out;
+  EXPECT_EQ(no.exit_code, 1) << no.out;
+  EXPECT_NE(no.out.find("Nothing installed: pip would refuse to install into /usr (PEP 668); run again with --venv DIR."),
+            std::string::npos)
+      << no.out;
+  EXPECT_FALSE(std::filesystem::exists(venv));
+
+  auto yes = torchup_on_a_tty(args, env, question, "");
+  EXPECT_TRUE(yes.asked) << yes.out;
+  EXPECT_EQ(yes.out.find("? [y/N]"), std::string::npos) << "asked twice\n" << yes.out;
+  EXPECT_NE(yes.out.find("[1/3] creating venv " + venv), std::string::npos) << yes.out;
+  EXPECT_NE(yes.out.find("running " + venv + "/bin/python -m pip install torch=="), std::string::npos) << yes.out;
+  EXPECT_TRUE(std::filesystem::exists(venv + "/pyvenv.cfg")) << yes.out;
+  EXPECT_EQ(yes.exit_code, 3) << yes.out;  // the closed port: a network failure, reported
+  EXPECT_NE(yes.out.find("State: the new venv at " + venv + " exists but does not contain torch"), std::string::npos)
+      << yes.out;
 }
 
 TEST(InstallCli, NothingFitsExplainsAndRunsNothing) {
