@@ -35,7 +35,7 @@ bool has_id(const std::vector<data::FailureMatch>& matches, const char* id) {
 // not reach the index at all (captured in tests/install/outputs/pip-connection-dropped.txt).
 std::optional<std::string> pick_failure(const std::vector<data::FailureMatch>& matches) {
   for (const char* id : {"pep668-externally-managed", "pip-memoryerror", "disk-space", "ssl-proxy",
-                         "hash-mismatch-truncated-download", "network-timeout", "pinned-local-version-not-found",
+                         "hash-mismatch-truncated-download", "dns-failure", "network-timeout", "pinned-local-version-not-found",
                          "macos-intel-eol", "no-wheel-for-python-version", "python-32bit", "wheel-tag-mismatch", "uv-index-resolution",
                          "conda-pytorch-channel-deprecated"}) {
     if (has_id(matches, id)) return std::string(id);
@@ -50,7 +50,7 @@ std::optional<std::string> pick_failure(const std::vector<data::FailureMatch>& m
 // measured against a closed port), and a proxy or captive portal that answers every
 // URL with its own page looks like an empty index. torchup asks the index itself.
 struct IndexLook {
-  enum Kind { kUnreachable, kNoTorchProject, kNoTorchFiles, kListsTorch } kind = kListsTorch;
+  enum Kind { kUnresolved, kUnreachable, kNoTorchProject, kNoTorchFiles, kListsTorch } kind = kListsTorch;
   std::string detail;
 };
 
@@ -63,7 +63,12 @@ IndexLook look_at_index(host::HttpClient& http, const std::string& index_url, bo
   options.max_bytes = 4u << 20;
   options.allow_insecure = allow_insecure;
   auto got = http.get(url, options);
-  if (!got) return {IndexLook::kUnreachable, url + ": " + got.error().message};
+  if (!got) {
+    // libcurl's words for a failed name lookup (CURLE_COULDNT_RESOLVE_HOST / _PROXY).
+    const bool unresolved = str::contains(got.error().message, "Could not resolve host") ||
+                            str::contains(got.error().message, "Couldn't resolve host");
+    return {unresolved ? IndexLook::kUnresolved : IndexLook::kUnreachable, url + ": " + got.error().message};
+  }
   if (got->status == 404) return {IndexLook::kNoTorchProject, url + " answered HTTP 404"};
   if (got->status < 200 || got->status >= 300) {
     return {IndexLook::kUnreachable, url + " answered HTTP " + std::to_string(got->status)};
@@ -501,7 +506,11 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
       if (id == "no-wheel-for-python-version" && !conda && !urls[u].index_url.empty() &&
           output.find("(from versions: none)") != std::string::npos) {
         auto look = look_at_index(host.http, urls[u].index_url, request.allow_insecure);
-        if (look.kind == IndexLook::kUnreachable) {
+        if (look.kind == IndexLook::kUnresolved && catalogue.find("dns-failure")) {
+          say(outcome.installer + " found no versions and torchup cannot look up the index's host either (" +
+              look.detail + "): a name-lookup failure, not a missing wheel");
+          outcome.failure_id = id = "dns-failure";
+        } else if (look.kind == IndexLook::kUnreachable || look.kind == IndexLook::kUnresolved) {
           say(outcome.installer + " found no versions and torchup cannot reach the index either (" + look.detail +
               "): a network failure, not a missing wheel");
           outcome.failure_id = id = "network-timeout";
@@ -528,7 +537,12 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
       }
       // Next mirror: these belong to one index (or one route to it). An SSL failure is
       // often one mirror's certificate; a proxy failure may spare a no_proxy mirror.
-      if (id == "network-timeout" || id == "hash-mismatch-truncated-download" || id == "ssl-proxy") break;
+      // A name lookup that failed is not retried (pip already retried it); another
+      // index may be on a host the resolver allows.
+      if (id == "network-timeout" || id == "hash-mismatch-truncated-download" || id == "ssl-proxy" ||
+          id == "dns-failure") {
+        break;
+      }
       if (!index_problem.empty()) {
         outcome.failure_id = "index-without-torch";
         outcome.message = index_problem + ". Fix: check the URL, or use another index (torchup install --mirror official)";

@@ -123,6 +123,8 @@ INSTANTIATE_TEST_SUITE_P(
                      {"ssl-proxy", "network-timeout", "no-wheel-for-python-version"}},
         CapturedCase{"pip-proxy-unreachable.txt", "ssl-proxy",
                      {"ssl-proxy", "network-timeout", "no-wheel-for-python-version"}},
+        CapturedCase{"pip-dns-failure.txt", "dns-failure",
+                     {"dns-failure", "network-timeout", "no-wheel-for-python-version"}},
         CapturedCase{"pip-disk-full-injected.txt", "disk-space", {"disk-space"}},
         CapturedCase{"pip-memoryerror-injected.txt", "pip-memoryerror", {"pip-memoryerror"}},
         CapturedCase{"pip-memoryerror.txt", "pip-memoryerror", {"pip-memoryerror", "extra-index-precedence"}},
@@ -147,8 +149,8 @@ TEST(InstallFailureCatalogue, EveryKindTheEngineActsOnHasCapturedOutput) {
     }
   }
   for (const char* id : {"pep668-externally-managed", "pip-memoryerror", "disk-space", "ssl-proxy",
-                         "hash-mismatch-truncated-download", "network-timeout", "pinned-local-version-not-found",
-                         "no-wheel-for-python-version", "wheel-tag-mismatch"}) {
+                         "hash-mismatch-truncated-download", "dns-failure", "network-timeout",
+                         "pinned-local-version-not-found", "no-wheel-for-python-version", "wheel-tag-mismatch"}) {
     ASSERT_NE(catalogue.find(id), nullptr) << id;
     EXPECT_EQ(captured.count(id), 1u) << id << " has no captured output in tests/install/outputs";
   }

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -293,6 +294,35 @@ TEST_F(InstallFailurePaths, SilentUnreachableIndexIsANetworkFailureAndTheNextInd
   EXPECT_NE(seen_.find("torchup cannot reach the index either (" + dead + "/torch/"), std::string::npos) << seen_;
   ASSERT_EQ(outcome.commands.size(), 3u) << seen_;  // dead, dead again, good
   EXPECT_TRUE(contains(outcome.commands[2], good.url()));
+  EXPECT_EQ(outcome.state, installed_state());
+}
+
+// An index whose host name does not resolve (.invalid, RFC 6761), pip's retries off: pip
+// prints only "(from versions: none)". torchup's own look at the index fails the name
+// lookup: a DNS failure, not retried (the lookup would fail again), and the next index
+// installs. With every index unresolvable the message is the DNS fix, not a timeout's.
+TEST_F(InstallFailurePaths, UnresolvableIndexHostIsADnsFailureAndTheNextIndexInstalls) {
+  for (const char* var : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    if (const char* v = std::getenv(var); v && *v) GTEST_SKIP() << var << " is set: a proxy does the name lookups here";
+  }
+  const std::string nowhere = "https://torchup-test.invalid/simple";
+  auto alone = install({{"nowhere", nowhere, ""}}, {});
+  EXPECT_FALSE(alone.ok) << seen_;
+  EXPECT_EQ(alone.failure_id.value_or("none"), "dns-failure") << alone.message << "\n" << seen_;
+  EXPECT_EQ(alone.commands.size(), 1u) << seen_;  // not retried
+  EXPECT_NE(alone.message.find(fix_of("dns-failure")), std::string::npos) << alone.message;
+  EXPECT_EQ(alone.state, unchanged_state());
+  expect_no_torch();
+
+  seen_.clear();
+  LocalIndex good(wheel_.name, wheel_.bytes, wheel_.sha256);
+  auto outcome = install({{"nowhere", nowhere, ""}, {"good", good.url(), ""}}, {});
+  EXPECT_TRUE(outcome.ok) << outcome.message << "\n" << seen_;
+  EXPECT_NE(seen_.find("torchup cannot look up the index's host either (" + nowhere + "/torch/"), std::string::npos)
+      << seen_;
+  EXPECT_NE(seen_.find("Could not resolve host: torchup-test.invalid"), std::string::npos) << seen_;
+  ASSERT_EQ(outcome.commands.size(), 2u) << seen_;  // nowhere once, then good
+  EXPECT_TRUE(contains(outcome.commands[1], good.url()));
   EXPECT_EQ(outcome.state, installed_state());
 }
 

@@ -172,6 +172,8 @@ def main():
     write("pip-requires-python.txt", pip(python, f"http://127.0.0.1:{port}/simple"))
     write("pip-proxy-unreachable.txt",
           pip(python, good, {"PIP_PROXY": f"http://127.0.0.1:{closed_port()}"}))
+    # A host no resolver knows (.invalid, RFC 6761): the name lookup itself fails.
+    write("pip-dns-failure.txt", pip(python, "https://torchup-capture.invalid/simple"))
     tls_dir = tempfile.mkdtemp()
     tls = subprocess.Popen([sys.executable, os.path.join(HERE, "tls_index.py"), tls_dir],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
