@@ -20,13 +20,16 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "act/install.h"
+#include "act/verify.h"
 #include "data/store.h"
 #include "install/local_index.h"
 #include "support/temp_dir.h"
+#include "util/strings.h"
 
 namespace torchup::act {
 namespace {
@@ -324,6 +327,54 @@ TEST_F(InstallFailurePaths, UnresolvableIndexHostIsADnsFailureAndTheNextIndexIns
   ASSERT_EQ(outcome.commands.size(), 2u) << seen_;  // nowhere once, then good
   EXPECT_TRUE(contains(outcome.commands[1], good.url()));
   EXPECT_EQ(outcome.state, installed_state());
+}
+
+// The whole happy path with real parts: real pip installs a "torch" wheel from the
+// local index into a venv, and torchup's real verify then runs the guide's checks in
+// that venv against a real torch. The wheel carries Debian's python3-torch (no torch
+// wheel can be downloaded here): a .pth puts /usr/lib/python3/dist-packages on the
+// venv's path, so `import torch` is Debian's torch, at the version the wheel declares.
+TEST_F(InstallFailurePaths, InstallThenVerifyPassesWithARealTorch) {
+  const std::string debian = "/usr/lib/python3/dist-packages";
+  if (!std::filesystem::exists(debian + "/torch/__init__.py")) GTEST_SKIP() << "Debian's python3-torch is not installed";
+  host::RunOptions options;
+  options.timeout = std::chrono::seconds(180);
+  auto asked = runner_->run({"/usr/bin/python3", "-c", "import torch; print(torch.__version__)"}, options);
+  ASSERT_TRUE(asked.ok()) << asked.err;
+  const std::string version(str::trim(asked.out));  // "1.13.0a0" on Debian 12
+  auto wheel = torchup::testing::make_test_wheel(dir_.str() + "/real", version, debian);
+  ASSERT_TRUE(wheel.error.empty()) << wheel.error;
+  LocalIndex index(wheel.name, wheel.bytes, wheel.sha256);
+
+  data::DataStore store(*fs_, data::StoreOptions{});
+  InstallRequest request;
+  request.plan.torch = version;
+  request.python = python_;
+  request.sources = {{"local", index.url(), ""}};
+  request.env = pip_env();
+  request.step_timeout = std::chrono::seconds(120);
+  std::vector<std::string> verified;
+  request.verifier = [&](const std::string& python) {
+    verified.push_back(python);
+    VerifyOptions verify_options;
+    verify_options.python = python;
+    return verify_python(host_, store, verify_options);
+  };
+  auto outcome = run_install(host_, catalogue_, request, [&](std::string_view chunk) { seen_ += chunk; });
+
+  EXPECT_TRUE(outcome.ok) << outcome.message << "\n" << seen_;
+  EXPECT_EQ(verified, std::vector<std::string>{python_});
+  EXPECT_NE(seen_.find("[2/2] verifying torch in " + python_), std::string::npos) << seen_;
+  ASSERT_TRUE(outcome.verify.has_value()) << outcome.verify_error;
+  EXPECT_TRUE(outcome.verify->ok()) << outcome.message;
+  std::set<std::string> passed;
+  for (const auto& check : outcome.verify->checks) {
+    if (check.status == CheckStatus::kPass) passed.insert(check.id);
+  }
+  for (const char* id : {"import_torch", "torch_rand", "build"}) EXPECT_EQ(passed.count(id), 1u) << id;
+  EXPECT_EQ(outcome.installed_version, version);
+  EXPECT_EQ(outcome.state, "torch " + version + " is installed in " + python_ + "'s environment and verified");
+  EXPECT_EQ(index.file_requests(), 1);
 }
 
 // A captive portal (or a proxy's sign-in page) answers the project page with HTTP 200

@@ -202,14 +202,17 @@ struct TestWheel {
   std::string error;   // why it could not be built (empty when it was)
 };
 
-inline TestWheel make_test_wheel(const std::string& dir, const std::string& version = "2.12.0") {
+// pth_dir: a wheel that only puts that directory on sys.path (make_wheel.py --pth).
+inline TestWheel make_test_wheel(const std::string& dir, const std::string& version = "2.12.0",
+                                 const std::string& pth_dir = "") {
   TestWheel wheel;
   auto runner = host::make_process_runner();
   host::RunOptions options;
   options.timeout = std::chrono::seconds(60);
-  auto made = runner->run({"/usr/bin/python3", std::string(TORCHUP_TEST_DIR) + "/install/scripts/make_wheel.py", dir,
-                           "torch", version},
-                          options);
+  std::vector<std::string> argv{"/usr/bin/python3", std::string(TORCHUP_TEST_DIR) + "/install/scripts/make_wheel.py",
+                                dir, "torch", version};
+  if (!pth_dir.empty()) argv.insert(argv.end(), {"--pth", pth_dir});
+  auto made = runner->run(argv, options);
   if (!made.ok()) {
     wheel.error = made.err + made.start_error;
     return wheel;

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Builds a tiny, valid pure-Python wheel (PEP 427) for the install tests.
 
-usage: make_wheel.py OUT_DIR NAME VERSION
+usage: make_wheel.py OUT_DIR NAME VERSION [--pth DIR]
 Writes OUT_DIR/NAME-VERSION-py3-none-any.whl containing NAME/__init__.py with
 __version__ = VERSION, plus the .dist-info (METADATA, WHEEL, RECORD), and prints
-the wheel's file name and sha256 (hex) on one line.
+the wheel's file name and sha256 (hex) on one line. With --pth DIR the wheel holds
+no package but NAME-from-DIR.pth, which puts DIR on sys.path (a venv then imports
+the NAME that DIR holds: Debian's real torch, for the install-then-verify test).
 """
 import base64
 import hashlib
@@ -20,9 +22,12 @@ def record_hash(data: bytes) -> str:
 
 def main() -> int:
     out_dir, name, version = sys.argv[1], sys.argv[2], sys.argv[3]
+    pth = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--pth" else None
     dist = f"{name}-{version}"
+    payload = ({f"{name}-from-dir.pth": f"{pth}\n".encode()} if pth
+               else {f"{name}/__init__.py": f"__version__ = {version!r}\n".encode()})
     files = {
-        f"{name}/__init__.py": f"__version__ = {version!r}\n".encode(),
+        **payload,
         f"{dist}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
         f"{dist}.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: torchup-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
     }
