@@ -584,7 +584,8 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
     auto wrong = installed_build_mismatch(request.plan, outcome.installed_version);
     if (!wrong) return wrong;
     std::vector<std::string> elsewhere;
-    if (request.installer == Installer::kPip) {
+    const bool uv = request.installer == Installer::kUv;
+    if (request.installer == Installer::kPip || uv) {
       for (const auto* list : {&request.pip_settings.extra_index_urls, &request.pip_settings.find_links}) {
         for (const auto& s : *list) {
           bool own = false;
@@ -594,6 +595,11 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
       }
     }
     if (elsewhere.empty()) return *wrong + "; the index it used served that build";
+    if (uv) {
+      return *wrong + "; uv also looked in " + str::join(elsewhere, ", ") +
+             ", which uv consults before torchup's --index-url: unset " + (elsewhere.size() > 1 ? "them" : "it") +
+             " and install again";
+    }
     return *wrong + "; pip also looked in " + str::join(elsewhere, ", ") +
            ", which pip reads next to torchup's --index-url: remove " + (elsewhere.size() > 1 ? "them" : "it") +
            " (`pip config list` shows pip's settings) and install again";

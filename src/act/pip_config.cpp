@@ -191,6 +191,32 @@ PipSettings read_pip_settings(host::Host& host, const std::string& python,
   return parse_pip_config_list(result.out);
 }
 
+PipSettings read_uv_settings(const host::Environment& env) {
+  PipSettings settings;
+  settings.read = true;
+  auto urls = [&](const char* var, bool commas, std::vector<PipSetting>& out) {
+    auto value = env.get(var);
+    if (!value) return;
+    std::string text = *value;
+    if (commas) std::replace(text.begin(), text.end(), ',', ' ');
+    for (auto& word : words(text)) {
+      // UV_INDEX entries may be named: "pytorch=https://download.pytorch.org/whl/cpu".
+      auto eq = word.find('='), scheme = word.find("://");
+      if (eq != std::string::npos && (scheme == std::string::npos || eq < scheme)) word = word.substr(eq + 1);
+      if (!word.empty()) out.push_back({word, var});
+    }
+  };
+  urls("UV_EXTRA_INDEX_URL", false, settings.extra_index_urls);
+  urls("UV_INDEX", false, settings.extra_index_urls);
+  urls("UV_FIND_LINKS", true, settings.find_links);
+  for (const char* var : {"UV_INDEX_URL", "UV_DEFAULT_INDEX"}) {
+    if (auto value = env.get(var); value && !str::trim(*value).empty()) {
+      settings.index_url = PipSetting{std::string(str::trim(*value)), var};
+    }
+  }
+  return settings;
+}
+
 std::string redact_credentials(std::string_view url) {
   auto scheme = url.find("://");
   std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
@@ -202,7 +228,9 @@ std::string redact_credentials(std::string_view url) {
 }
 
 std::vector<std::string> pip_settings_notes(const PipSettings& settings, bool replaces_index,
-                                            const std::vector<std::string>& skip_urls) {
+                                            const std::vector<std::string>& skip_urls, std::string_view tool_name) {
+  const std::string tool(tool_name);
+  const bool uv = tool == "uv";
   std::vector<std::string> notes;
   if (!settings.read) return notes;
   if (settings.proxy || settings.cert) {
@@ -212,13 +240,13 @@ std::vector<std::string> pip_settings_notes(const PipSettings& settings, bool re
       what += std::string(what.empty() ? "" : " and ") + "certificates " + settings.cert->value + " (" +
               settings.cert->origin + ")";
     }
-    notes.push_back("pip's " + what + ": torchup's own index checks use them too");
+    notes.push_back(tool + "'s " + what + ": torchup's own index checks use them too");
   }
   if (settings.index_url) {
     const std::string url = redact_credentials(settings.index_url->value);
-    notes.push_back(replaces_index ? "pip's index-url " + url + " (" + settings.index_url->origin +
+    notes.push_back(replaces_index ? tool + "'s index-url " + url + " (" + settings.index_url->origin +
                                          ") is replaced by torchup's --index-url for this install"
-                                   : "pip installs from " + url + " (" + settings.index_url->origin +
+                                   : tool + " installs from " + url + " (" + settings.index_url->origin +
                                          "), not PyPI: the plan's packages must be there");
   }
   std::vector<std::string> elsewhere;
@@ -229,12 +257,13 @@ std::vector<std::string> pip_settings_notes(const PipSettings& settings, bool re
     }
   }
   if (!elsewhere.empty()) {
-    notes.push_back("pip also looks in " + str::join(elsewhere, ", ") +
-                    ": a torch from there can take the place of the planned build; torchup checks the installed "
-                    "build afterwards");
+    notes.push_back(tool + " also looks in " + str::join(elsewhere, ", ") +
+                    (uv ? ", before torchup's --index-url: uv takes torch from the first index that has it"
+                        : ": a torch from there can take the place of the planned build") +
+                    "; torchup checks the installed build afterwards");
   }
   if (settings.no_index) {
-    notes.push_back("pip's no-index (" + settings.no_index->origin +
+    notes.push_back(tool + "'s no-index (" + settings.no_index->origin +
                     ") makes pip ignore every index, torchup's --index-url included; unset it for this install");
   }
   for (auto& note : notes) note = str::valid_utf8(note);  // they go into --json output too

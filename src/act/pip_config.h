@@ -59,6 +59,17 @@ PipSettings parse_pip_config_list(std::string_view output);
 PipSettings read_pip_settings(host::Host& host, const std::string& python,
                               const std::map<std::string, std::string>& env = {});
 
+// uv's counterparts, for `uv pip install`: uv reads neither pip.conf nor PIP_* (uv docs,
+// "Compatibility with pip": configuration files and environment variables), but its
+// own UV_EXTRA_INDEX_URL / UV_INDEX (space-separated, UV_INDEX entries may be
+// "name=url") and UV_FIND_LINKS (comma- or space-separated) add indexes that uv
+// consults before the one torchup passes with --index-url (uv docs, "Package
+// indexes": --extra-index-url and --index take priority over --index-url; the
+// default "first-index" strategy then takes torch from the first index that has it).
+// UV_INDEX_URL / UV_DEFAULT_INDEX are replaced by torchup's --index-url.
+// A proxy comes from HTTPS_PROXY, which libcurl reads too: nothing to adopt.
+PipSettings read_uv_settings(const host::Environment& env);
+
 // "http://user:secret@proxy:3128" -> "http://***@proxy:3128" (credentials are never printed).
 std::string redact_credentials(std::string_view url);
 
@@ -66,7 +77,8 @@ std::string redact_credentials(std::string_view url);
 // is true when torchup passes its own --index-url; extra indexes equal to one of
 // `skip_urls` (the install's own index URLs) are not worth a word.
 std::vector<std::string> pip_settings_notes(const PipSettings& settings, bool replaces_index,
-                                            const std::vector<std::string>& skip_urls = {});
+                                            const std::vector<std::string>& skip_urls = {},
+                                            std::string_view tool = "pip");
 
 // {"read": true, "proxy": {"value", "origin"} | null, "cert", "index_url", "extra_index_urls": [...],
 //  "find_links": [...], "no_index", "unread_reason"?}; credentials in URLs are redacted.

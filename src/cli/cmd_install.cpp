@@ -176,6 +176,7 @@ int run_install_command(Context& ctx, InstallArgs args) {
   // checks go where pip goes, and the user hears which settings change the install.
   act::PipSettings pip_settings;
   if (choice->installer == act::Installer::kPip) pip_settings = act::read_pip_settings(host, interpreter);
+  if (choice->installer == act::Installer::kUv) pip_settings = act::read_uv_settings(host.env);
   std::vector<std::string> notes;
   // Say before anything runs what pip would only say after: a system Python under
   // PEP 668 refuses installs. torchup never adds --break-system-packages; a user who
@@ -229,7 +230,8 @@ int run_install_command(Context& ctx, InstallArgs args) {
   std::vector<std::string> own_urls;
   for (const auto& source : sources) own_urls.insert(own_urls.end(), {source.index_url, source.find_links});
   const std::vector<std::string> pip_notes =
-      act::pip_settings_notes(pip_settings, !sources.empty() && !sources.front().index_url.empty(), own_urls);
+      act::pip_settings_notes(pip_settings, !sources.empty() && !sources.front().index_url.empty(), own_urls,
+                              act::to_string(choice->installer));
 
   // What will happen, briefly: the verdict, why, and where from.
   info << ctx.style.bold(fmt::format("Plan: torch {} ({}) for Python {}", plan->torch, plan->platform,
@@ -246,7 +248,7 @@ int run_install_command(Context& ctx, InstallArgs args) {
   for (const auto& warning : plan->warnings) info << "  ! " << warning << "\n";
   if (!choice->note.empty()) info << "  note: " << choice->note << "\n";
   for (const auto& note : notes) info << (note == pep668 ? "  ! " : "  mirror: ") << note << "\n";
-  for (const auto& note : pip_notes) info << "  pip config: " << note << "\n";
+  for (const auto& note : pip_notes) info << "  " << act::to_string(choice->installer) << " config: " << note << "\n";
   if (choice->installer == act::Installer::kPip || choice->installer == act::Installer::kUv) {
     info << "  index order:";
     for (const auto& s : sources) {
@@ -326,7 +328,7 @@ int run_install_command(Context& ctx, InstallArgs args) {
     j["dry_run"] = args.dry_run;
     for (const auto& note : notes) j["notes"].push_back(note);
     for (const auto& note : pip_notes) j["notes"].push_back(note);
-    j["pip_config"] = act::to_json(pip_settings);
+    j[choice->installer == act::Installer::kUv ? "uv_config" : "pip_config"] = act::to_json(pip_settings);
     ctx.out << j.dump(2) << "\n";
     return code;
   }

@@ -90,6 +90,18 @@ TEST(InstallCli, DryRunUvPlanUsesUvPipInstallWithThePython) {
   EXPECT_NE(r.out.find(" with uv, into "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  " + bin + "/uv pip install --python /usr/bin/python3 torch=="), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--index-url https://download.pytorch.org/whl/cpu"), std::string::npos) << r.out;
+
+  // uv's own extra index is consulted first: the plan says so; pip's settings do not apply.
+  auto extra = torchup({"install", "--platform", "cpu", "--package", "uv", "--python", kPython, "--dry-run"},
+                       {{"PATH", path_with(bin)},
+                        {"UV_EXTRA_INDEX_URL", "https://download.pytorch.org/whl/cu126"},
+                        {"PIP_EXTRA_INDEX_URL", "https://pip-only.example/simple"}});
+  ASSERT_EQ(extra.exit_code, 0) << extra.out << extra.err;
+  EXPECT_NE(extra.out.find("  uv config: uv also looks in https://download.pytorch.org/whl/cu126 (UV_EXTRA_INDEX_URL), "
+                           "before torchup's --index-url"),
+            std::string::npos)
+      << extra.out;
+  EXPECT_EQ(extra.out.find("pip-only.example"), std::string::npos) << extra.out;
 }
 
 TEST(InstallCli, UvAskedButMissingFallsBackToPipWithANote) {

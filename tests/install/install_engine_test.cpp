@@ -186,6 +186,31 @@ TEST(InstallEngine, UvInstallsWithItsPipInterfaceIntoTheInterpreter) {
   EXPECT_EQ(outcome.source_used->index_url, "https://a/simple");
 }
 
+// uv consults UV_EXTRA_INDEX_URL before torchup's --index-url: a +cpu torch there wins
+// over the planned +cu126 one. The installed build is checked and the variable named.
+TEST(InstallEngine, UvTorchFromUvExtraIndexIsNotThePlannedBuild) {
+  host::FakeMachine machine("/nonexistent", {}, {}, true);
+  auto request = request_for({"https://download.pytorch.org/whl/cu126"});
+  request.plan.platform = "cu126";
+  request.plan.index_url = "https://download.pytorch.org/whl/cu126";
+  request.installer = Installer::kUv;
+  request.installer_program = "/bin/uv";
+  request.pip_settings = read_uv_settings(
+      *host::make_map_environment({{"UV_EXTRA_INDEX_URL", "https://download.pytorch.org/whl/cpu"}}));
+  machine.runner().add_output(uv_install_argv("/bin/uv", "/py", {"torch==2.12.0"}, request.sources[0], false),
+                              "Installed 1 package\n", 0);
+  machine.runner().add_output(kImport, "2.12.0+cpu\n", 0);
+  auto outcome = run_install(machine.host(), catalogue(), request, nullptr);
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_EQ(outcome.failure_id.value_or(""), "wrong-build");
+  EXPECT_EQ(outcome.message,
+            "uv installed torch 2.12.0+cpu, not the planned 2.12.0+cu126; uv also looked in "
+            "https://download.pytorch.org/whl/cpu (UV_EXTRA_INDEX_URL), which uv consults before torchup's "
+            "--index-url: unset it and install again");
+  EXPECT_EQ(outcome.state, "torch 2.12.0+cpu is installed in /py's environment but it is not the planned build; "
+                           "nothing was rolled back");
+}
+
 TEST(InstallEngine, UvMemoryErrorRetriesWithNoCacheAndFindLinksIsPassed) {
   host::FakeMachine machine("/nonexistent", {}, {}, true);
   InstallRequest request;

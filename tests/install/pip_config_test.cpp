@@ -139,6 +139,36 @@ TEST(PipConfigNotes, SayWhatChangesThisInstall) {
   EXPECT_TRUE(pip_settings_notes(PipSettings{}, true).empty());  // pip not asked: nothing to say
 }
 
+// uv's own variables: extra indexes (named or not), find-links (commas), and the index
+// torchup's --index-url replaces; uv consults the extras first, and the notes say so.
+TEST(UvSettings, ExtraIndexesFromUvsOwnVariables) {
+  auto env = host::make_map_environment({{"UV_EXTRA_INDEX_URL", "https://download.pytorch.org/whl/cpu"},
+                                         {"UV_INDEX", "corp=https://pypi.corp.example/simple  https://x.example/s"},
+                                         {"UV_FIND_LINKS", "/opt/wheels,https://f.example/links"},
+                                         {"UV_INDEX_URL", "https://m.example/simple"},
+                                         {"PIP_EXTRA_INDEX_URL", "https://ignored.example/simple"}});
+  auto s = read_uv_settings(*env);
+  ASSERT_EQ(s.extra_index_urls.size(), 3u);
+  EXPECT_EQ(s.extra_index_urls[0].value, "https://download.pytorch.org/whl/cpu");
+  EXPECT_EQ(s.extra_index_urls[0].origin, "UV_EXTRA_INDEX_URL");
+  EXPECT_EQ(s.extra_index_urls[1].value, "https://pypi.corp.example/simple");
+  EXPECT_EQ(s.extra_index_urls[1].origin, "UV_INDEX");
+  ASSERT_EQ(s.find_links.size(), 2u);
+  EXPECT_EQ(s.find_links[1].value, "https://f.example/links");
+  ASSERT_TRUE(s.index_url);
+  EXPECT_EQ(s.index_url->origin, "UV_INDEX_URL");
+  auto notes = pip_settings_notes(s, true, {}, "uv");
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_EQ(notes[0], "uv's index-url https://m.example/simple (UV_INDEX_URL) is replaced by torchup's --index-url "
+                      "for this install");
+  EXPECT_TRUE(notes[1].starts_with("uv also looks in https://download.pytorch.org/whl/cpu (UV_EXTRA_INDEX_URL), "))
+      << notes[1];
+  EXPECT_NE(notes[1].find(", before torchup's --index-url: uv takes torch from the first index that has it"),
+            std::string::npos)
+      << notes[1];
+  EXPECT_TRUE(pip_settings_notes(read_uv_settings(*host::make_map_environment({})), true, {}, "uv").empty());
+}
+
 TEST(PipConfigRead, AFailingOrMissingPipIsNotAnError) {
   host::ScriptedRunner runner;
   runner.add_output({"/py", "-m", "pip", "config", "list"}, "", 1);
