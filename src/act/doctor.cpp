@@ -63,7 +63,7 @@ std::vector<std::string> cpu_only_pip_sources(const PipSettings& pip) {
     std::string url = str::to_lower(s.value);
     while (!url.empty() && url.back() == '/') url.pop_back();
     if (url.ends_with("/cpu") || str::contains(url, "/cpu/") || str::contains(url, "/whl/cpu")) {
-      out.push_back(str::valid_utf8(redact_credentials(s.value) + " (" + s.origin + ")"));
+      out.push_back(shown(s));
     }
   };
   if (pip.index_url) consider(*pip.index_url);

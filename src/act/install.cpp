@@ -590,7 +590,7 @@ InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catal
         for (const auto& s : *list) {
           bool own = false;
           for (const auto& source : request.sources) own = own || s.value == source.index_url || s.value == source.find_links;
-          if (!own) elsewhere.push_back(str::valid_utf8(redact_credentials(s.value) + " (" + s.origin + ")"));
+          if (!own) elsewhere.push_back(shown(s));
         }
       }
     }

@@ -227,6 +227,10 @@ std::string redact_credentials(std::string_view url) {
   return std::string(url.substr(0, start)) + "***" + std::string(url.substr(start + at));
 }
 
+std::string shown(const PipSetting& setting) {
+  return str::valid_utf8(redact_credentials(setting.value) + " (" + setting.origin + ")");
+}
+
 std::vector<std::string> pip_settings_notes(const PipSettings& settings, bool replaces_index,
                                             const std::vector<std::string>& skip_urls, std::string_view tool_name) {
   const std::string tool(tool_name);
@@ -253,7 +257,7 @@ std::vector<std::string> pip_settings_notes(const PipSettings& settings, bool re
   for (const auto* list : {&settings.extra_index_urls, &settings.find_links}) {
     for (const auto& s : *list) {
       if (std::find(skip_urls.begin(), skip_urls.end(), s.value) != skip_urls.end()) continue;  // the install's own
-      elsewhere.push_back(redact_credentials(s.value) + " (" + s.origin + ")");
+      elsewhere.push_back(shown(s));
     }
   }
   if (!elsewhere.empty()) {

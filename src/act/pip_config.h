@@ -73,6 +73,10 @@ PipSettings read_uv_settings(const host::Environment& env);
 // "http://user:secret@proxy:3128" -> "http://***@proxy:3128" (credentials are never printed).
 std::string redact_credentials(std::string_view url);
 
+// A setting as the user reads it: "https://***@host/simple (PIP_EXTRA_INDEX_URL)",
+// credentials redacted, valid UTF-8 (it goes into --json output too).
+std::string shown(const PipSetting& setting);
+
 // Sentences for the user about the settings that change this install; `replaces_index`
 // is true when torchup passes its own --index-url; extra indexes equal to one of
 // `skip_urls` (the install's own index URLs) are not worth a word.
