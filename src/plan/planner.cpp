@@ -138,6 +138,252 @@ std::vector<std::size_t> preference_order(const std::vector<Scored>& scored) {
   return full;
 }
 
+// Every (release, variant) evaluated until one fits and has a command; all kept
+// for why_not. `chosen` points into `rows` (stable: rows are not changed after).
+struct Evaluation {
+  std::vector<std::vector<Scored>> rows;  // one per release, newest first
+  const Scored* chosen = nullptr;
+  std::optional<RenderedCommand> command;
+};
+
+// The inputs every step reads.
+struct Step {
+  const model::Machine& machine;
+  const MachineView& m;
+  const Knowledge& k;
+  const Preferences& prefs;
+  const CommandRenderer& render;
+  const std::vector<ReleaseRef>& releases;
+  const RuleContext& ctx;
+  Accel accel;
+};
+
+Evaluation evaluate_candidates(const Step& s) {
+  Evaluation e;
+  for (const auto& r : s.releases) {
+    auto& row = e.rows.emplace_back();
+    for (const auto& v : variants_for(r, s.accel, s.k, s.m, s.prefs.platform)) {
+      Verdict verdict = release_has(r, s.k, v.name)
+                            ? evaluate(s.m, s.ctx, r, v)
+                            : Verdict{false, Failure::kOs, "no " + v.name + " build of this release", true, {}, {}};
+      row.push_back({&r, v, std::move(verdict)});
+    }
+    for (std::size_t i : preference_order(row)) {
+      BuildRef ref{r.torch, r.release ? r.release->torchvision : std::nullopt,
+                   r.release ? r.release->torchaudio : std::nullopt, row[i].variant.name, s.m.os, s.prefs.package,
+                   r.torch == s.k.latest_stable};
+      auto cmd = s.render(ref);
+      if (!cmd) {
+        row[i].verdict.fits = false;
+        row[i].verdict.failure = Failure::kNoCommand;
+        row[i].verdict.why_not = "pytorch.org publishes no " + s.prefs.package + " command for it";
+        continue;
+      }
+      e.chosen = &row[i];
+      e.command = std::move(cmd);
+      return e;
+    }
+  }
+  return e;
+}
+
+// Why this torch: requested, newest, or the newest that fits.
+std::string release_reason(const Step& s, const ReleaseRef& r) {
+  if (!s.prefs.torch.empty()) return "torch " + r.torch + " was requested (--torch)";
+  if (r.torch == "nightly") return "the nightly channel was requested";
+  if (&r == &s.releases.front()) return "torch " + r.torch + " is the newest release on pytorch.org";
+  return "torch " + r.torch + " is the newest release that fits (" + s.releases.front().torch +
+         " does not: see alternatives)";
+}
+
+// Full CUDA support is a reason; minor-version compatibility is a warning.
+void explain_cuda_support(const Step& s, const Scored& chosen, model::Plan& plan) {
+  if (s.accel != Accel::kCuda) return;
+  if (chosen.verdict.full_cuda) {
+    plan.reasons.push_back(chosen.variant.name + ": the highest CUDA of torch " + chosen.release->torch +
+                           " that the driver supports fully");
+    return;
+  }
+  auto full_min = s.k.cuda.min_driver_for_cuda(*chosen.variant.cuda, s.m.driver_os);
+  if (full_min) plan.warnings.push_back(fmt::format(
+      "{} needs driver >= {} for full support; driver {} runs it through CUDA minor-version compatibility "
+      "(PTX JIT and some libraries may fail)", chosen.variant.label(),
+      data::driver_version_str(*full_min), s.m.driver_text));
+}
+
+// What the user should know about the chosen build beyond why it fits.
+void add_chosen_warnings(const Step& s, model::Plan& plan) {
+  const MachineView& m = s.m;
+  if (s.accel == Accel::kCuda && !m.amd.empty()) plan.warnings.push_back("the AMD GPU is not used by a CUDA build");
+  if (s.prefs.platform == "cpu" && (!m.nvidia.empty() || !m.amd.empty() || !m.intel_xpu.empty())) {
+    plan.warnings.push_back("CPU build requested (--platform cpu): the GPU will not be used");
+  }
+  // The guide's users paste the pip line into Debian 12 / Ubuntu 23.04+ and meet
+  // "externally-managed-environment" (PEP 668): say so with the plan, not after.
+  if (m.python_externally_managed && (s.prefs.package == "pip" || s.prefs.package == "uv")) {
+    plan.warnings.push_back(externally_managed_warning(m.python_path));
+  }
+}
+
+// Equivalent commands for the other package managers, where they exist.
+void add_equivalents(const Step& s, model::Plan& plan) {
+  for (const char* pkg : {"pip", "uv", "conda"}) {
+    if (s.prefs.package == pkg) continue;
+    BuildRef ref{plan.torch, plan.torchvision, plan.torchaudio, plan.platform, s.m.os, pkg,
+                 plan.torch == s.k.latest_stable};
+    if (auto cmd = s.render(ref)) plan.equivalents.push_back({pkg, cmd->command, cmd->argv});
+  }
+}
+
+void describe_chosen(const Step& s, const Scored& chosen, const RenderedCommand& cmd,
+                     const std::vector<std::string>& accel_notes, model::Plan& plan) {
+  const auto& r = *chosen.release;
+  plan.fits = true;
+  plan.torch = r.torch;
+  plan.platform = chosen.variant.name;
+  if (r.release) {
+    plan.torchvision = r.release->torchvision;
+    plan.torchaudio = r.release->torchaudio;
+  }
+  plan.command = cmd.command;
+  plan.argv = cmd.argv;
+  plan.index_url = cmd.index_url;
+  plan.reasons.push_back(release_reason(s, r));
+  for (const auto& n : accel_notes) plan.reasons.push_back(n);
+  for (const auto& reason : chosen.verdict.reasons) plan.reasons.push_back(reason);
+  plan.warnings = chosen.verdict.warnings;
+  explain_cuda_support(s, chosen, plan);
+  add_chosen_warnings(s, plan);
+  if (!cmd.source.empty()) plan.reasons.push_back("command from " + cmd.source);
+  add_equivalents(s, plan);
+}
+
+// Nothing fits: the distinct causes for the newest release (the per-variant list
+// is in alternatives).
+void describe_nothing_fits(const Step& s, const Evaluation& e, model::Plan& plan) {
+  plan.fits = false;
+  plan.reasons.push_back(fmt::format("no {} build of torch fits this machine", accel_name(s.accel)));
+  if (s.releases.empty() || e.rows.front().empty()) return;
+  for (const auto& scored : e.rows.front()) {
+    std::string cause = "torch " + scored.release->torch + ": " + scored.verdict.why_not;
+    if (std::find(plan.reasons.begin(), plan.reasons.end(), cause) == plan.reasons.end()) {
+      plan.reasons.push_back(cause);
+    }
+  }
+}
+
+// The why_not of one candidate that was not chosen, in words about the choice.
+std::string why_not_chosen(const Step& s, const Scored& candidate, const Scored* chosen) {
+  if (!candidate.verdict.fits) return candidate.verdict.why_not;
+  if (chosen && chosen->release == candidate.release && candidate.verdict.full_cuda && chosen->verdict.full_cuda) {
+    return "fits, but " + chosen->variant.name + " has the higher CUDA";
+  }
+  if (!candidate.verdict.full_cuda) {
+    auto full_min = s.k.cuda.min_driver_for_cuda(*candidate.variant.cuda, s.m.driver_os);
+    return fmt::format("driver {} < {} for full {} support", s.m.driver_text,
+                       full_min ? data::driver_version_str(*full_min) : std::string("?"), candidate.variant.label());
+  }
+  return "fits, but a newer torch was chosen";
+}
+
+// Alternatives: the newest release's other variants, skipped newer releases, CPU.
+void list_alternatives(const Step& s, const Evaluation& e, model::Plan& plan) {
+  const Scored* chosen = e.chosen;
+  auto add_alt = [&](const Scored& candidate) {
+    if (&candidate == chosen) return;
+    plan.alternatives.push_back({candidate.release->torch, candidate.variant.name, why_not_chosen(s, candidate, chosen)});
+  };
+  for (std::size_t i = 0; i < e.rows.size(); ++i) {
+    const auto& row = e.rows[i];
+    const bool is_top = i == 0;
+    const bool is_chosen_row = chosen && !row.empty() && row.front().release == chosen->release;
+    if (is_top || is_chosen_row) {
+      for (const auto& candidate : row) add_alt(candidate);
+    } else if (chosen && !row.empty()) {
+      add_alt(row.front());  // one line per skipped newer release
+    }
+  }
+  if (s.accel == Accel::kCpu || (chosen && chosen->variant.accel == Accel::kCpu)) return;
+  const Variant cpu = *parse_variant("cpu");
+  for (const auto& r : s.releases) {
+    if (!evaluate(s.m, s.ctx, r, cpu).fits) continue;
+    plan.alternatives.push_back({r.torch, "cpu", "CPU only: the GPU would not be used (torchup plan --platform cpu)"});
+    break;
+  }
+}
+
+// A newer driver: for each CUDA variant of the newest release better than the
+// choice that only the driver holds back.
+void list_driver_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) {
+  const auto& top = e.rows.front();
+  const Scored* chosen = e.chosen;
+  const bool chosen_is_top = chosen && !top.empty() && chosen->release == top.front().release;
+  for (const auto& candidate : top) {
+    if (s.accel != Accel::kCuda || !candidate.variant.cuda) break;
+    bool better = !chosen || !chosen_is_top ||
+                  (chosen->variant.cuda && *candidate.variant.cuda > *chosen->variant.cuda) ||
+                  (!chosen->verdict.full_cuda && &candidate == chosen);
+    bool driver_only = candidate.verdict.failure == Failure::kDriver ||
+                       (candidate.verdict.fits && !candidate.verdict.full_cuda);
+    if (!better || !driver_only) continue;
+    auto need = s.k.cuda.min_driver_for_cuda(*candidate.variant.cuda, s.m.driver_os);
+    if (!need) need = s.k.cuda.minor_compat_floor(candidate.variant.cuda->major(), s.m.driver_os);
+    if (!need) continue;
+    if (!s.m.driver) {
+      plan.unlocks.push_back(fmt::format("an NVIDIA driver >= {} gives torch {} with {}", data::driver_version_str(*need),
+                                         candidate.release->torch, candidate.variant.label()));
+    } else if (&candidate == chosen) {
+      plan.unlocks.push_back(fmt::format("driver >= {} runs {} fully (no minor-version compatibility)",
+                                         data::driver_version_str(*need), candidate.variant.label()));
+    } else {
+      plan.unlocks.push_back(fmt::format("driver >= {} gives torch {} with {}", data::driver_version_str(*need),
+                                         candidate.release->torch, candidate.variant.label()));
+    }
+  }
+}
+
+// Another Python: when only the Python version keeps the newest release out.
+void list_python_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) {
+  const auto& top = e.rows.front();
+  const Scored* chosen = e.chosen;
+  const bool chosen_is_top = chosen && !top.empty() && chosen->release == top.front().release;
+  const bool python_blocked = !top.empty() && std::all_of(top.begin(), top.end(), [](const Scored& candidate) {
+    return candidate.verdict.failure == Failure::kPython;
+  });
+  if (!python_blocked || chosen_is_top) {
+    return;
+  }
+  const auto& r = *top.front().release;
+  if (s.m.python_bits == s.k.facts.python_bits) {
+    plan.unlocks.push_back("Python " + r.python.front() + "-" + r.python.back() + " gives torch " + r.torch);
+  }
+  for (const auto& p : s.machine.pythons) {
+    if (p.path == s.m.python_path || p.bits != s.k.facts.python_bits) continue;
+    auto v = DottedVersion::parse(p.version);
+    if (v && std::find(r.python.begin(), r.python.end(), v->truncated(2).str()) != r.python.end()) {
+      plan.unlocks.push_back("--python " + p.path + " (Python " + v->truncated(2).str() + ") gives torch " + r.torch);
+    }
+  }
+  if (!chosen && s.prefs.channel != "nightly" && s.m.python) {
+    const auto& n = s.k.releases.nightly.python;
+    if (std::find(n.begin(), n.end(), s.m.python->str()) != n.end()) {
+      plan.unlocks.push_back("--channel nightly has wheels for Python " + s.m.python->str());
+    }
+  }
+}
+
+// Unlocks: what change gives a better build.
+void list_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) {
+  if (!e.rows.empty()) {
+    list_driver_unlocks(s, e, plan);
+    list_python_unlocks(s, e, plan);
+  }
+  if (!e.chosen && s.m.python_bits != s.k.facts.python_bits) {
+    plan.unlocks.push_back("a 64-bit Python (python.org's default installer) gives torch " +
+                           (s.releases.empty() ? std::string("?") : s.releases.front().torch));
+  }
+}
+
 }  // namespace
 
 std::string externally_managed_warning(const std::string& python_path) {
@@ -172,196 +418,23 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
   if (auto st = check_preferences(prefs); !st) return st.error();
   auto view_or = make_view(machine, k.cuda, prefs.python);
   if (!view_or) return view_or.error();
-  const MachineView& m = *view_or;
   auto releases_or = candidate_releases(k, prefs);
   if (!releases_or) return releases_or.error();
-  const std::vector<ReleaseRef>& releases = *releases_or;
-  RuleContext ctx{k.releases, k.cuda, k.rocm, k.facts};
+  const RuleContext ctx{k.releases, k.cuda, k.rocm, k.facts};
 
   model::Plan plan;
   plan.package = prefs.package;
-  plan.python = m.python ? m.python->str() : "";
-  plan.python_path = m.python_path;
+  plan.python = view_or->python ? view_or->python->str() : "";
+  plan.python_path = view_or->python_path;
   std::vector<std::string> accel_notes;
-  const Accel accel = target_accel(m, prefs, accel_notes);
+  const Accel accel = target_accel(*view_or, prefs, accel_notes);
+  const Step step{machine, *view_or, k, prefs, render, *releases_or, ctx, accel};
 
-  // Evaluate every (release, variant) until one is chosen; keep them all for why_not.
-  std::vector<std::vector<Scored>> evaluated;
-  const Scored* chosen = nullptr;
-  std::optional<RenderedCommand> chosen_cmd;
-  for (const auto& r : releases) {
-    auto& row = evaluated.emplace_back();
-    for (const auto& v : variants_for(r, accel, k, m, prefs.platform)) {
-      Verdict verdict = release_has(r, k, v.name) ? evaluate(m, ctx, r, v)
-                                                  : Verdict{false, Failure::kOs, "no " + v.name + " build of this release", true, {}, {}};
-      row.push_back({&r, v, std::move(verdict)});
-    }
-    for (std::size_t i : preference_order(row)) {
-      BuildRef ref{r.torch, r.release ? r.release->torchvision : std::nullopt,
-                   r.release ? r.release->torchaudio : std::nullopt, row[i].variant.name, m.os, prefs.package,
-                   r.torch == k.latest_stable};
-      auto cmd = render(ref);
-      if (!cmd) {
-        row[i].verdict.fits = false;
-        row[i].verdict.failure = Failure::kNoCommand;
-        row[i].verdict.why_not = "pytorch.org publishes no " + prefs.package + " command for it";
-        continue;
-      }
-      chosen = &row[i];
-      chosen_cmd = std::move(cmd);
-      break;
-    }
-    if (chosen) break;
-  }
-
-  const std::string accel_word = accel_name(accel);
-  if (chosen) {
-    const auto& r = *chosen->release;
-    plan.fits = true;
-    plan.torch = r.torch;
-    plan.platform = chosen->variant.name;
-    if (r.release) {
-      plan.torchvision = r.release->torchvision;
-      plan.torchaudio = r.release->torchaudio;
-    }
-    plan.command = chosen_cmd->command;
-    plan.argv = chosen_cmd->argv;
-    plan.index_url = chosen_cmd->index_url;
-    if (!prefs.torch.empty()) plan.reasons.push_back("torch " + r.torch + " was requested (--torch)");
-    else if (r.torch == "nightly") plan.reasons.push_back("the nightly channel was requested");
-    else if (&r == &releases.front()) plan.reasons.push_back("torch " + r.torch + " is the newest release on pytorch.org");
-    else plan.reasons.push_back("torch " + r.torch + " is the newest release that fits (" + releases.front().torch + " does not: see alternatives)");
-    for (const auto& n : accel_notes) plan.reasons.push_back(n);
-    for (const auto& s : chosen->verdict.reasons) plan.reasons.push_back(s);
-    plan.warnings = chosen->verdict.warnings;
-    if (accel == Accel::kCuda) {
-      if (chosen->verdict.full_cuda) {
-        plan.reasons.push_back(chosen->variant.name + ": the highest CUDA of torch " + r.torch + " that the driver supports fully");
-      } else {
-        auto full_min = k.cuda.min_driver_for_cuda(*chosen->variant.cuda, m.driver_os);
-        if (full_min) plan.warnings.push_back(fmt::format(
-            "{} needs driver >= {} for full support; driver {} runs it through CUDA minor-version compatibility "
-            "(PTX JIT and some libraries may fail)", chosen->variant.label(),
-            data::driver_version_str(*full_min), m.driver_text));
-      }
-    }
-    if (accel == Accel::kCuda && !m.amd.empty()) plan.warnings.push_back("the AMD GPU is not used by a CUDA build");
-    if (prefs.platform == "cpu" && (!m.nvidia.empty() || !m.amd.empty() || !m.intel_xpu.empty())) {
-      plan.warnings.push_back("CPU build requested (--platform cpu): the GPU will not be used");
-    }
-    // The guide's users paste the pip line into Debian 12 / Ubuntu 23.04+ and meet
-    // "externally-managed-environment" (PEP 668): say so with the plan, not after.
-    if (m.python_externally_managed && (prefs.package == "pip" || prefs.package == "uv")) {
-      plan.warnings.push_back(externally_managed_warning(m.python_path));
-    }
-    if (!chosen_cmd->source.empty()) plan.reasons.push_back("command from " + chosen_cmd->source);
-    // Equivalent commands for the other package managers, where they exist.
-    for (const char* pkg : {"pip", "uv", "conda"}) {
-      if (prefs.package == pkg) continue;
-      BuildRef ref{r.torch, plan.torchvision, plan.torchaudio, plan.platform, m.os, pkg, r.torch == k.latest_stable};
-      if (auto cmd = render(ref)) plan.equivalents.push_back({pkg, cmd->command, cmd->argv});
-    }
-  } else {
-    plan.fits = false;
-    plan.reasons.push_back(fmt::format("no {} build of torch fits this machine", accel_word));
-    if (!releases.empty() && !evaluated.front().empty()) {
-      // The distinct causes for the newest release; the per-variant list is in alternatives.
-      for (const auto& s : evaluated.front()) {
-        std::string cause = "torch " + s.release->torch + ": " + s.verdict.why_not;
-        if (std::find(plan.reasons.begin(), plan.reasons.end(), cause) == plan.reasons.end()) {
-          plan.reasons.push_back(cause);
-        }
-      }
-    }
-  }
-
-  // Alternatives: the newest release's other variants, skipped newer releases, CPU.
-  auto add_alt = [&](const Scored& s) {
-    if (&s == chosen) return;
-    std::string why = s.verdict.why_not;
-    if (s.verdict.fits) {
-      if (chosen && chosen->release == s.release && s.verdict.full_cuda && chosen->verdict.full_cuda) {
-        why = "fits, but " + chosen->variant.name + " has the higher CUDA";
-      } else if (!s.verdict.full_cuda) {
-        auto full_min = k.cuda.min_driver_for_cuda(*s.variant.cuda, m.driver_os);
-        why = fmt::format("driver {} < {} for full {} support", m.driver_text,
-                          full_min ? data::driver_version_str(*full_min) : std::string("?"), s.variant.label());
-      } else {
-        why = "fits, but a newer torch was chosen";
-      }
-    }
-    plan.alternatives.push_back({s.release->torch, s.variant.name, why});
-  };
-  for (std::size_t i = 0; i < evaluated.size(); ++i) {
-    const bool is_top = i == 0;
-    const bool is_chosen_row = chosen && !evaluated[i].empty() && evaluated[i].front().release == chosen->release;
-    if (is_top || is_chosen_row) {
-      for (const auto& s : evaluated[i]) add_alt(s);
-    } else if (chosen && !evaluated[i].empty()) {
-      add_alt(evaluated[i].front());  // one line per skipped newer release
-    }
-  }
-  if (accel != Accel::kCpu && !(chosen && chosen->variant.accel == Accel::kCpu)) {
-    for (const auto& r : releases) {
-      Variant cpu = *parse_variant("cpu");
-      Verdict v = evaluate(m, ctx, r, cpu);
-      if (!v.fits) continue;
-      plan.alternatives.push_back({r.torch, "cpu", "CPU only: the GPU would not be used (torchup plan --platform cpu)"});
-      break;
-    }
-  }
-
-  // Unlocks: what change gives a better build.
-  if (!evaluated.empty()) {
-    const auto& top = evaluated.front();
-    const bool chosen_is_top = chosen && !top.empty() && chosen->release == top.front().release;
-    for (const auto& s : top) {
-      if (accel != Accel::kCuda || !s.variant.cuda) break;
-      bool better = !chosen || !chosen_is_top || (chosen->variant.cuda && *s.variant.cuda > *chosen->variant.cuda) ||
-                    (!chosen->verdict.full_cuda && &s == chosen);
-      bool driver_only = s.verdict.failure == Failure::kDriver || (s.verdict.fits && !s.verdict.full_cuda);
-      if (!better || !driver_only) continue;
-      auto need = k.cuda.min_driver_for_cuda(*s.variant.cuda, m.driver_os);
-      if (!need) need = k.cuda.minor_compat_floor(s.variant.cuda->major(), m.driver_os);
-      if (!need) continue;
-      if (!m.driver) {
-        plan.unlocks.push_back(fmt::format("an NVIDIA driver >= {} gives torch {} with {}",
-                                           data::driver_version_str(*need), s.release->torch, s.variant.label()));
-      } else if (&s == chosen) {
-        plan.unlocks.push_back(fmt::format("driver >= {} runs {} fully (no minor-version compatibility)",
-                                           data::driver_version_str(*need), s.variant.label()));
-      } else {
-        plan.unlocks.push_back(fmt::format("driver >= {} gives torch {} with {}", data::driver_version_str(*need),
-                                           s.release->torch, s.variant.label()));
-      }
-    }
-    bool python_blocked = !top.empty() && std::all_of(top.begin(), top.end(), [](const Scored& s) {
-      return s.verdict.failure == Failure::kPython;
-    });
-    if (python_blocked && !chosen_is_top && m.python_bits == k.facts.python_bits) {
-      const auto& r = *top.front().release;
-      plan.unlocks.push_back("Python " + r.python.front() + "-" + r.python.back() + " gives torch " + r.torch);
-    }
-    for (const auto& p : machine.pythons) {
-      if (!python_blocked || chosen_is_top || p.path == m.python_path || p.bits != k.facts.python_bits) continue;
-      auto v = DottedVersion::parse(p.version);
-      const auto& list = top.front().release->python;
-      if (v && std::find(list.begin(), list.end(), v->truncated(2).str()) != list.end()) {
-        plan.unlocks.push_back("--python " + p.path + " (Python " + v->truncated(2).str() + ") gives torch " +
-                               top.front().release->torch);
-      }
-    }
-    if (python_blocked && !chosen && prefs.channel != "nightly" && m.python) {
-      const auto& n = k.releases.nightly.python;
-      if (std::find(n.begin(), n.end(), m.python->str()) != n.end()) {
-        plan.unlocks.push_back("--channel nightly has wheels for Python " + m.python->str());
-      }
-    }
-  }
-  if (!chosen && m.python_bits != k.facts.python_bits) {
-    plan.unlocks.push_back("a 64-bit Python (python.org's default installer) gives torch " +
-                           (releases.empty() ? std::string("?") : releases.front().torch));
-  }
+  const Evaluation e = evaluate_candidates(step);
+  if (e.chosen) describe_chosen(step, *e.chosen, *e.command, accel_notes, plan);
+  else describe_nothing_fits(step, e, plan);
+  list_alternatives(step, e, plan);
+  list_unlocks(step, e, plan);
   return plan;
 }
 

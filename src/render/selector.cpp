@@ -223,10 +223,10 @@ std::vector<PlatformChoice> Selector::platforms(const std::string& torch, const 
   return out;
 }
 
-Expected<SelectResult> Selector::select(const SelectQuery& query) const {
-  SelectResult result;
-  result.as_published = query.as_published;
-  // --- OS, package, language ---
+namespace {
+
+// OS, language and package: checked, lower-cased and paired as the site pairs them.
+Status resolve_choice(const SelectQuery& query, SelectResult& result) {
   result.os = str::to_lower(query.os);
   if (std::find(kOses.begin(), kOses.end(), result.os) == kOses.end()) {
     return no_such("unknown OS '" + query.os + "'", kOses);
@@ -248,24 +248,38 @@ Expected<SelectResult> Selector::select(const SelectQuery& query) const {
   if (language == "python" && result.package == "libtorch") {
     return no_such("LibTorch is the C++ distribution; it has no Python variant", {"--language cpp"});
   }
+  return Ok{};
+}
 
-  // --- torch version ---
-  std::string torch = str::to_lower(str::trim(query.torch));
-  if (torch.empty() || torch == "stable") torch = published_.latest_stable;
-  if (str::starts_with(torch, "v")) torch = torch.substr(1);
-  bool nightly = torch == "nightly" || torch == kNightlyKey;
-  const data::PublishedVersion* version = published_.find(nightly ? std::string(kNightlyKey) : torch);
-  if (!version && !nightly) version = published_.find("lts-" + torch);
-  if (str::starts_with(torch, "lts-")) torch = torch.substr(4);
-  result.torch_version = nightly ? "nightly" : torch;
-  if (!version && !page_.has_version(torch)) {
+}  // namespace
+
+Selector::ResolvedVersion Selector::resolve_version(const std::string& asked) const {
+  ResolvedVersion v;
+  v.torch = str::to_lower(str::trim(asked));
+  if (v.torch.empty() || v.torch == "stable") v.torch = published_.latest_stable;
+  if (str::starts_with(v.torch, "v")) v.torch = v.torch.substr(1);
+  v.nightly = v.torch == "nightly" || v.torch == kNightlyKey;
+  v.entry = published_.find(v.nightly ? std::string(kNightlyKey) : v.torch);
+  if (!v.entry && !v.nightly) v.entry = published_.find("lts-" + v.torch);
+  if (str::starts_with(v.torch, "lts-")) v.torch = v.torch.substr(4);
+  return v;
+}
+
+Expected<SelectResult> Selector::select(const SelectQuery& query) const {
+  SelectResult result;
+  result.as_published = query.as_published;
+  if (auto st = resolve_choice(query, result); !st) return st.error();
+
+  const ResolvedVersion v = resolve_version(query.torch);
+  result.torch_version = v.nightly ? "nightly" : v.torch;
+  if (!v.entry && !page_.has_version(v.torch)) {
     auto all = versions();
     all.insert(all.begin(), {"stable", "nightly"});
     return make_error(ErrorKind::kNotFound, "unknown torch version '" + query.torch + "'; valid choices: " + join_list(all),
                       "pytorch.org lists releases from 1.0.0 on; older ones are not on the selector");
   }
 
-  // --- package "source": the site has no entry and shows a fixed pointer ---
+  // Package "source": the site has no entry and shows a fixed pointer.
   if (result.package == "source") {
     result.note = kSourceNote;
     result.source = kSourceSite;
@@ -273,83 +287,92 @@ Expected<SelectResult> Selector::select(const SelectQuery& query) const {
     return result;
   }
 
-  bool use_published = query.as_published || nightly || torch == published_.latest_stable ||
-                       result.package == "libtorch" || !page_.has_version(torch);
-  if (use_published && !version) {
+  const bool use_published = query.as_published || v.nightly || v.torch == published_.latest_stable ||
+                             result.package == "libtorch" || !page_.has_version(v.torch);
+  if (!use_published) return select_from_page(query, v, std::move(result));
+  if (!v.entry) {
     if (query.as_published) {
       return make_error(ErrorKind::kNotFound,
-                        "torch " + torch + " was never on the Start Locally selector data (published_versions.json)",
+                        "torch " + v.torch + " was never on the Start Locally selector data (published_versions.json)",
                         "drop --as-published to get the previous-versions page command");
     }
-    return make_error(ErrorKind::kNotFound, "pytorch.org lists no LibTorch download for torch " + torch,
+    return make_error(ErrorKind::kNotFound, "pytorch.org lists no LibTorch download for torch " + v.torch,
                       "LibTorch downloads are listed from 1.9.0 on; pick a newer --torch or --package pip/conda");
   }
+  return select_from_published(query, v, std::move(result));
+}
 
-  if (use_published) {
-    const auto* os = version->find(result.os);
-    const auto* package = os ? os->find(result.package) : nullptr;
-    if (!package) {
-      std::vector<std::string> have;
-      if (os) {
-        for (const auto& p : os->packages) have.push_back(p.name);
-      }
-      have.push_back("source");
-      return no_such("pytorch.org offers no " + result.package + " package for torch " + result.torch_version +
-                         " on " + result.os,
-                     have);
-    }
-    // Match a site id first, then a real name.
-    std::string wanted = query.platform;
-    const data::PublishedEntry* entry = package->find(wanted);
-    if (!entry) {
-      std::string name = normalize_platform_name(wanted);
-      for (const auto& e : package->entries) {
-        if (!name.empty() && platform_name(version->key, result.os, result.package, e.platform_id) == name) {
-          entry = &e;
-          break;
-        }
-      }
-    }
-    auto list_valid = [&]() {
-      std::vector<std::string> valid;
-      for (const auto& e : package->entries) {
-        std::string name = platform_name(version->key, result.os, result.package, e.platform_id);
-        if (!query.as_published && !offered(e, result.os, name)) continue;
-        valid.push_back(name.empty() ? e.platform_id : name + " (" + e.platform_id + ")");
-      }
-      return valid;
-    };
-    std::string what = fmt::format("torch {} {} on {}", result.torch_version, result.package, result.os);
-    if (!entry) return no_such(fmt::format("no platform '{}' for {}", query.platform, what), list_valid());
-    result.platform_id = entry->platform_id;
-    result.platform = platform_name(version->key, result.os, result.package, entry->platform_id);
-    if (!query.as_published && !offered(*entry, result.os, result.platform)) {
-      std::string why = entry->note ? ": " + plain_note(*entry->note) : "";
-      std::replace(why.begin(), why.end(), '\n', ' ');
-      return no_such(fmt::format("{} is not available for {}{}", query.platform, what, why), list_valid(),
-                     "--as-published shows the selector's cell as the site displays it");
-    }
-    result.note = entry->note;
-    result.command = entry->command;
-    if (entry->downloads) result.downloads = *entry->downloads;
-    result.source = kSourcePublished;
-    if (!nightly && torch != published_.latest_stable && !query.as_published && result.package != "libtorch") {
-      result.warnings.push_back("torch " + torch +
-                                " is not on the previous-versions page; this is the selector's entry from when it was "
-                                "current, and it may not pin the version");
-    }
-    return result;
+const data::PublishedEntry* Selector::find_entry(const data::PublishedVersion& version, const std::string& os,
+                                                 const std::string& package_name,
+                                                 const data::PublishedPackage& package,
+                                                 const std::string& wanted) const {
+  // A site id first, then a real name.
+  if (const auto* entry = package.find(wanted)) return entry;
+  std::string name = normalize_platform_name(wanted);
+  if (name.empty()) return nullptr;
+  for (const auto& e : package.entries) {
+    if (platform_name(version.key, os, package_name, e.platform_id) == name) return &e;
   }
+  return nullptr;
+}
 
-  // --- previous-versions page (pinned) ---
+Expected<SelectResult> Selector::select_from_published(const SelectQuery& query, const ResolvedVersion& v,
+                                                       SelectResult result) const {
+  const data::PublishedVersion& version = *v.entry;
+  const auto* os = version.find(result.os);
+  const auto* package = os ? os->find(result.package) : nullptr;
+  if (!package) {
+    std::vector<std::string> have;
+    if (os) {
+      for (const auto& p : os->packages) have.push_back(p.name);
+    }
+    have.push_back("source");
+    return no_such("pytorch.org offers no " + result.package + " package for torch " + result.torch_version + " on " +
+                       result.os,
+                   have);
+  }
+  auto list_valid = [&]() {
+    std::vector<std::string> valid;
+    for (const auto& e : package->entries) {
+      std::string name = platform_name(version.key, result.os, result.package, e.platform_id);
+      if (!query.as_published && !offered(e, result.os, name)) continue;
+      valid.push_back(name.empty() ? e.platform_id : name + " (" + e.platform_id + ")");
+    }
+    return valid;
+  };
+  const data::PublishedEntry* entry = find_entry(version, result.os, result.package, *package, query.platform);
+  std::string what = fmt::format("torch {} {} on {}", result.torch_version, result.package, result.os);
+  if (!entry) return no_such(fmt::format("no platform '{}' for {}", query.platform, what), list_valid());
+  result.platform_id = entry->platform_id;
+  result.platform = platform_name(version.key, result.os, result.package, entry->platform_id);
+  if (!query.as_published && !offered(*entry, result.os, result.platform)) {
+    std::string why = entry->note ? ": " + plain_note(*entry->note) : "";
+    std::replace(why.begin(), why.end(), '\n', ' ');
+    return no_such(fmt::format("{} is not available for {}{}", query.platform, what, why), list_valid(),
+                   "--as-published shows the selector's cell as the site displays it");
+  }
+  result.note = entry->note;
+  result.command = entry->command;
+  if (entry->downloads) result.downloads = *entry->downloads;
+  result.source = kSourcePublished;
+  if (!v.nightly && v.torch != published_.latest_stable && !query.as_published && result.package != "libtorch") {
+    result.warnings.push_back("torch " + v.torch +
+                              " is not on the previous-versions page; this is the selector's entry from when it was "
+                              "current, and it may not pin the version");
+  }
+  return result;
+}
+
+Expected<SelectResult> Selector::select_from_page(const SelectQuery& query, const ResolvedVersion& v,
+                                                  SelectResult result) const {
+  const std::string& torch = v.torch;
   std::string name = normalize_platform_name(query.platform);
-  if (version && version_has_site_id(*version, query.platform)) {
-    name = platform_name(version->key, result.os, result.package, query.platform);
+  if (v.entry && version_has_site_id(*v.entry, query.platform)) {
+    name = platform_name(v.entry->key, result.os, result.package, query.platform);
   }
-  auto entries = page_.entries_for(torch, result.os, result.package);
   std::vector<std::string> valid;
   std::string page_note;
-  for (const auto* e : entries) {
+  for (const auto* e : page_.entries_for(torch, result.os, result.package)) {
     if (!e->platform.empty() && e->installable()) valid.push_back(e->platform);
     if (e->platform.empty() && page_note.empty() && !e->note_lines.empty()) page_note = ": " + e->note_lines.front();
   }

@@ -67,6 +67,24 @@ class Selector {
   const data::PreviousVersions& page() const { return page_; }
 
  private:
+  // The --torch value resolved: "2.12.0" / "nightly", and its published entry (if any).
+  struct ResolvedVersion {
+    std::string torch;
+    bool nightly = false;
+    const data::PublishedVersion* entry = nullptr;
+  };
+  ResolvedVersion resolve_version(const std::string& asked) const;
+  // The entry for a site id ("cuda.x") or a real name ("cu126"); nullptr if none.
+  const data::PublishedEntry* find_entry(const data::PublishedVersion& version, const std::string& os,
+                                         const std::string& package_name, const data::PublishedPackage& package,
+                                         const std::string& wanted) const;
+  // The selector's own entry (stable, nightly, LibTorch, --as-published, unlisted releases).
+  Expected<SelectResult> select_from_published(const SelectQuery& query, const ResolvedVersion& v,
+                                               SelectResult result) const;
+  // The previous-versions page's pinned line.
+  Expected<SelectResult> select_from_page(const SelectQuery& query, const ResolvedVersion& v,
+                                          SelectResult result) const;
+
   data::PublishedVersions published_;
   data::PreviousVersions page_;
 };
