@@ -92,6 +92,22 @@ Expected<TorchRelease> parse_release(const std::string& key, const json& v) {
   if (!rocm) return rocm.error();
   if (*rocm) r.rocm_variants = **rocm;
 
+  if (auto po = v.find("python_os"); po != v.end() && !po->is_null()) {
+    if (!po->is_object()) return bad(kReleasesFile, path + "python_os", "expected an object or null");
+    for (const auto& [os, list] : po->items()) {
+      auto versions = string_list(kReleasesFile, *po, os, path + "python_os.");
+      if (!versions) return versions.error();
+      if (!*versions) return bad(kReleasesFile, path + "python_os." + os, "expected a list of strings");
+      r.python_os[os] = **versions;
+    }
+  }
+  auto torch_only = string_list(kReleasesFile, v, "torch_only_python", path);
+  if (!torch_only) return torch_only.error();
+  if (*torch_only) r.torch_only_python = **torch_only;
+  auto sources = string_list(kReleasesFile, v, "sources", path);
+  if (!sources) return sources.error();
+  if (*sources) r.sources = **sources;
+
   for (const auto& variant : r.cuda_variants) {
     if (!str::starts_with(variant, "cu") || !str::parse_int(variant.substr(2))) {
       return bad(kReleasesFile, path + "cuda_variants", "'" + variant + "' is not a cuXYZ name");

@@ -43,6 +43,14 @@ struct TorchRelease {
   std::vector<std::string> rocm_variants;  // "rocm7.2"
   // Per CUDA variant: the arch list, or nullopt when not verified.
   std::map<std::string, std::optional<std::vector<CudaArch>>> arch_lists;
+  // Per OS ("windows", "macos"): the Python versions with wheels there, where they
+  // differ from `python` (2.13.0: cp315 on Linux only). Missing OS: `python`.
+  std::map<std::string, std::vector<std::string>> python_os;
+  // Python versions with torch wheels but no torchvision wheels ("3.15"): the
+  // command installs torch alone (test-infra TORCH_ONLY_PYTHON_ARCHES).
+  std::vector<std::string> torch_only_python;
+  // Where the facts come from, as the data file cites them ("sources").
+  std::vector<std::string> sources;
 };
 
 // The nightly build matrix (test-infra HEAD in the data).

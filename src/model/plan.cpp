@@ -28,6 +28,7 @@ json to_json(const Plan& p) {
   for (const auto& e : p.equivalents) {
     j["equivalents"].push_back({{"package", e.package}, {"command", e.command}, {"argv", e.argv}});
   }
+  j["gpu_unused"] = opt(p.gpu_unused);
   j["alternatives"] = json::array();
   for (const auto& a : p.alternatives) {
     j["alternatives"].push_back({{"torch", a.torch}, {"platform", a.platform}, {"why_not", a.why_not}});

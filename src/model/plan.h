@@ -42,6 +42,10 @@ struct Plan {
   std::vector<std::string> unlocks;  // "driver >= 580 gives torch 2.12.0 with CUDA 13.0"
   std::vector<EquivalentCommand> equivalents;
   std::vector<Alternative> alternatives;
+  // Set when the machine has a GPU that no build of torch can use, so the plan is
+  // the CPU build: why, and what to change ("the GeForce RTX 3090 cannot be used:
+  // no NVIDIA driver is loaded; install driver >= 525.60.13, then run torchup again").
+  std::optional<std::string> gpu_unused;
 };
 
 nlohmann::json to_json(const Plan& plan);

@@ -9,21 +9,22 @@
 
 #include <fmt/format.h>
 
+#include "plan/plan_steps.h"
 #include "plan/rules.h"
 #include "util/strings.h"
 
 namespace torchup::plan {
 
+using namespace detail;
+
 namespace {
 
-struct Scored {
-  const ReleaseRef* release;
-  Variant variant;
-  Verdict verdict;
-};
-
 // The candidate releases, newest first.
-Expected<std::vector<ReleaseRef>> candidate_releases(const Knowledge& k, const Preferences& prefs) {
+// Every stable release in torch-releases.json counts, also those newer than the
+// embedded pytorch.org selector snapshot (they get a pinned command; DESIGN §3:
+// the newest torch that exists and fits).
+Expected<std::vector<ReleaseRef>> candidate_releases(const Knowledge& k, const Preferences& prefs,
+                                                     const std::string& os) {
   std::vector<ReleaseRef> out;
   if (prefs.channel == "nightly") {
     ReleaseRef n;
@@ -42,17 +43,19 @@ Expected<std::vector<ReleaseRef>> candidate_releases(const Knowledge& k, const P
                         "releases known: " + k.releases.releases.front().version + " to " +
                             k.releases.releases.back().version);
     }
-    out.push_back(release_ref(*r));
+    out.push_back(release_ref(*r, os));
     return out;
   }
-  auto latest = Version::parse(k.latest_stable);
   for (auto it = k.releases.releases.rbegin(); it != k.releases.releases.rend(); ++it) {
-    if (latest && it->parsed > *latest) continue;  // not on pytorch.org's selector yet
     if (it->parsed.is_prerelease()) continue;
-    out.push_back(release_ref(*it));
+    out.push_back(release_ref(*it, os));
   }
   return out;
 }
+
+}  // namespace
+
+namespace detail {
 
 std::vector<Variant> variants_for(const ReleaseRef& r, Accel accel, const Knowledge& k, const MachineView& m,
                                   const std::string& forced) {
@@ -110,6 +113,10 @@ bool release_has(const ReleaseRef& r, const Knowledge& k, const std::string& var
          std::find(c.begin(), c.end(), variant) != c.end() || std::find(ro.begin(), ro.end(), variant) != ro.end();
 }
 
+}  // namespace detail
+
+namespace {
+
 Accel target_accel(const MachineView& m, const Preferences& prefs, std::vector<std::string>& notes) {
   if (prefs.platform != "auto") return parse_variant(prefs.platform)->accel;
   if (!m.nvidia.empty() && m.os != "macos") return Accel::kCuda;
@@ -138,25 +145,14 @@ std::vector<std::size_t> preference_order(const std::vector<Scored>& scored) {
   return full;
 }
 
-// Every (release, variant) evaluated until one fits and has a command; all kept
-// for why_not. `chosen` points into `rows` (stable: rows are not changed after).
-struct Evaluation {
-  std::vector<std::vector<Scored>> rows;  // one per release, newest first
-  const Scored* chosen = nullptr;
-  std::optional<RenderedCommand> command;
-};
-
-// The inputs every step reads.
-struct Step {
-  const model::Machine& machine;
-  const MachineView& m;
-  const Knowledge& k;
-  const Preferences& prefs;
-  const CommandRenderer& render;
-  const std::vector<ReleaseRef>& releases;
-  const RuleContext& ctx;
-  Accel accel;
-};
+// torchvision for the plan: none where the release has torch-only wheels for
+// this Python (test-infra TORCH_ONLY_PYTHON_ARCHES: 3.15 has no torchvision yet).
+std::optional<std::string> torchvision_for(const ReleaseRef& r, const MachineView& m) {
+  if (!r.release) return std::nullopt;
+  const auto& only = r.release->torch_only_python;
+  if (m.python && std::find(only.begin(), only.end(), m.python->str()) != only.end()) return std::nullopt;
+  return r.release->torchvision;
+}
 
 Evaluation evaluate_candidates(const Step& s) {
   Evaluation e;
@@ -169,9 +165,8 @@ Evaluation evaluate_candidates(const Step& s) {
       row.push_back({&r, v, std::move(verdict)});
     }
     for (std::size_t i : preference_order(row)) {
-      BuildRef ref{r.torch, r.release ? r.release->torchvision : std::nullopt,
-                   r.release ? r.release->torchaudio : std::nullopt, row[i].variant.name, s.m.os, s.prefs.package,
-                   r.torch == s.k.latest_stable};
+      BuildRef ref{r.torch, torchvision_for(r, s.m), r.release ? r.release->torchaudio : std::nullopt,
+                   row[i].variant.name, s.m.os, s.prefs.package, r.torch == s.k.latest_stable};
       auto cmd = s.render(ref);
       if (!cmd) {
         row[i].verdict.fits = false;
@@ -191,7 +186,14 @@ Evaluation evaluate_candidates(const Step& s) {
 std::string release_reason(const Step& s, const ReleaseRef& r) {
   if (!s.prefs.torch.empty()) return "torch " + r.torch + " was requested (--torch)";
   if (r.torch == "nightly") return "the nightly channel was requested";
-  if (&r == &s.releases.front()) return "torch " + r.torch + " is the newest release on pytorch.org";
+  if (&r == &s.releases.front()) {
+    auto site = Version::parse(s.k.latest_stable);
+    if (r.release && site && r.release->parsed > *site) {
+      return "torch " + r.torch + " is the newest release torchup knows (pytorch.org's selector data here stops at " +
+             s.k.latest_stable + ")";
+    }
+    return "torch " + r.torch + " is the newest release on pytorch.org";
+  }
   return "torch " + r.torch + " is the newest release that fits (" + s.releases.front().torch +
          " does not: see alternatives)";
 }
@@ -242,7 +244,7 @@ void describe_chosen(const Step& s, const Scored& chosen, const RenderedCommand&
   plan.torch = r.torch;
   plan.platform = chosen.variant.name;
   if (r.release) {
-    plan.torchvision = r.release->torchvision;
+    plan.torchvision = torchvision_for(r, s.m);
     plan.torchaudio = r.release->torchaudio;
   }
   plan.command = cmd.command;
@@ -254,6 +256,15 @@ void describe_chosen(const Step& s, const Scored& chosen, const RenderedCommand&
   plan.warnings = chosen.verdict.warnings;
   explain_cuda_support(s, chosen, plan);
   add_chosen_warnings(s, plan);
+  if (r.release && r.release->torchvision && !plan.torchvision && s.m.python) {
+    plan.reasons.push_back("torch only: torchvision publishes no wheels for Python " + s.m.python->str() +
+                           " with torch " + r.torch + " (pytorch/test-infra TORCH_ONLY_PYTHON_ARCHES)");
+  }
+  if (r.release && !r.release->sources.empty()) {
+    const auto& src = r.release->sources;
+    plan.reasons.push_back("facts for torch " + r.torch + " from data/torch-releases.json: " + src.front() +
+                           (src.size() > 1 ? fmt::format(" (and {} more)", src.size() - 1) : std::string()));
+  }
   if (!cmd.source.empty()) plan.reasons.push_back("command from " + cmd.source);
   add_equivalents(s, plan);
 }
@@ -287,7 +298,7 @@ std::string why_not_chosen(const Step& s, const Scored& candidate, const Scored*
 }
 
 // Alternatives: the newest release's other variants, skipped newer releases, CPU.
-void list_alternatives(const Step& s, const Evaluation& e, model::Plan& plan) {
+void list_alternatives(const Step& s, const Evaluation& e, model::Plan& plan, bool offer_cpu = true) {
   const Scored* chosen = e.chosen;
   auto add_alt = [&](const Scored& candidate) {
     if (&candidate == chosen) return;
@@ -303,13 +314,21 @@ void list_alternatives(const Step& s, const Evaluation& e, model::Plan& plan) {
       add_alt(row.front());  // one line per skipped newer release
     }
   }
-  if (s.accel == Accel::kCpu || (chosen && chosen->variant.accel == Accel::kCpu)) return;
+  if (!offer_cpu || s.accel == Accel::kCpu || (chosen && chosen->variant.accel == Accel::kCpu)) return;
   const Variant cpu = *parse_variant("cpu");
   for (const auto& r : s.releases) {
     if (!evaluate(s.m, s.ctx, r, cpu).fits) continue;
     plan.alternatives.push_back({r.torch, "cpu", "CPU only: the GPU would not be used (torchup plan --platform cpu)"});
     break;
   }
+}
+
+void dedupe(std::vector<std::string>& lines) {
+  std::vector<std::string> out;
+  for (auto& l : lines) {
+    if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(std::move(l));
+  }
+  lines = std::move(out);
 }
 
 // A newer driver: for each CUDA variant of the newest release better than the
@@ -329,6 +348,11 @@ void list_driver_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) 
     auto need = s.k.cuda.min_driver_for_cuda(*candidate.variant.cuda, s.m.driver_os);
     if (!need) need = s.k.cuda.minor_compat_floor(candidate.variant.cuda->major(), s.m.driver_os);
     if (!need) continue;
+    // Said only when the machine with that driver really gets the build.
+    if (&candidate != chosen &&
+        !evaluate(with_driver(s.m, *need, s.k.cuda), s.ctx, *candidate.release, candidate.variant).fits) {
+      continue;
+    }
     if (!s.m.driver) {
       plan.unlocks.push_back(fmt::format("an NVIDIA driver >= {} gives torch {} with {}", data::driver_version_str(*need),
                                          candidate.release->torch, candidate.variant.label()));
@@ -418,7 +442,7 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
   if (auto st = check_preferences(prefs); !st) return st.error();
   auto view_or = make_view(machine, k.cuda, prefs.python);
   if (!view_or) return view_or.error();
-  auto releases_or = candidate_releases(k, prefs);
+  auto releases_or = candidate_releases(k, prefs, view_or->os);
   if (!releases_or) return releases_or.error();
   const RuleContext ctx{k.releases, k.cuda, k.rocm, k.facts};
 
@@ -431,6 +455,22 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
   const Step step{machine, *view_or, k, prefs, render, *releases_or, ctx, accel};
 
   const Evaluation e = evaluate_candidates(step);
+  if (falls_back_to_cpu(step, e)) {
+    Step cpu_step = step;
+    cpu_step.accel = Accel::kCpu;
+    const Evaluation cpu = evaluate_candidates(cpu_step);
+    if (cpu.chosen) {
+      plan.gpu_unused = why_gpu_unused(step, e, *cpu.chosen->release);
+      plan.reasons.push_back(*plan.gpu_unused);
+      describe_chosen(cpu_step, *cpu.chosen, *cpu.command, accel_notes, plan);
+      list_alternatives(step, e, plan, /*offer_cpu=*/false);
+      list_alternatives(cpu_step, cpu, plan);
+      list_unlocks(step, e, plan);
+      list_unlocks(cpu_step, cpu, plan);
+      dedupe(plan.unlocks);
+      return plan;
+    }
+  }
   if (e.chosen) describe_chosen(step, *e.chosen, *e.command, accel_notes, plan);
   else describe_nothing_fits(step, e, plan);
   list_alternatives(step, e, plan);

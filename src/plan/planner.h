@@ -36,8 +36,9 @@ struct Knowledge {
   const data::CudaDriverTable& cuda;
   const data::RocmGfxTable& rocm;
   const data::PlatformFacts& facts;
-  // pytorch.org's newest stable release (published_versions.json latest_stable).
-  // Newer releases in the data are used only when pinned with --torch.
+  // pytorch.org's newest stable release (published_versions.json latest_stable):
+  // that release gets the selector's own command. Newer releases in the data
+  // (torch-releases.json) are planned too, with a pinned command.
   std::string latest_stable;
 };
 

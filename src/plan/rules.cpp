@@ -172,12 +172,14 @@ Expected<MachineView> make_view(const model::Machine& m, const data::CudaDriverT
   return v;
 }
 
-ReleaseRef release_ref(const data::TorchRelease& r) {
+ReleaseRef release_ref(const data::TorchRelease& r, const std::string& os) {
   ReleaseRef ref;
   ref.torch = r.version;
   ref.release = &r;
-  if (r.python) {
-    for (const auto& p : *r.python) {
+  const auto on_os = r.python_os.find(os);
+  const std::vector<std::string>* listed = on_os != r.python_os.end() ? &on_os->second : r.python ? &*r.python : nullptr;
+  if (listed) {
+    for (const auto& p : *listed) {
       if (!str::ends_with(p, "t")) ref.python.push_back(p);  // free-threaded builds aside
     }
   } else if (r.python_range) {

@@ -75,9 +75,9 @@ struct ReleaseRef {
   bool python_known = true;
 };
 
-// The release's Python list (falling back to RELEASE.md's range); python_known
-// false when neither is recorded.
-ReleaseRef release_ref(const data::TorchRelease& release);
+// The release's Python list on `os` (its python_os entry, else its list, else
+// RELEASE.md's range); python_known false when none is recorded.
+ReleaseRef release_ref(const data::TorchRelease& release, const std::string& os = {});
 
 struct RuleContext {
   const data::ReleaseData& releases;

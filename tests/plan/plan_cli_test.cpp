@@ -70,22 +70,35 @@ TEST(PlanCli, TextReadsVerdictThenCommandThenReasons) {
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   ASSERT_GE(lines.size(), 6u);
-  EXPECT_EQ(lines[0], "torch 2.12.0 (cu126) for Python 3.11");
+  EXPECT_EQ(lines[0], "torch 2.14.1 (cu126) for Python 3.11");
   EXPECT_EQ(lines[1], "");
-  EXPECT_THAT(lines[2], HasSubstr("install torch torchvision --index-url https://download.pytorch.org/whl/cu126"));
+  EXPECT_THAT(lines[2], HasSubstr("install torch==2.14.1 torchvision==0.29.1 --index-url https://download.pytorch.org/whl/cu126"));
   EXPECT_THAT(r.out, HasSubstr("\nwhy\n"));
-  EXPECT_THAT(r.out, HasSubstr("built for sm_75..sm_120+PTX, this GPU is sm_61"));
+  EXPECT_THAT(r.out, HasSubstr("built for sm_75..sm_120, this GPU is sm_61"));
   EXPECT_LT(lines.size(), 30u) << "no walls of text";
   EXPECT_EQ(r.out.find('\033'), std::string::npos);  // NO_COLOR
 }
 
-TEST(PlanCli, NothingFitsExitsOneWithAlternatives) {
+TEST(PlanCli, AnUnusableGpuGivesTheCpuBuildWithTheReasonAndExitsZero) {
+  // Issue 11 part 3 (deliberate change from "nothing fits", exit 1).
   auto r = run_binary({"plan", "--profile", testing::profile_path("nvidia-no-driver-linux")});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("torch 2.14.1 (cpu)", 0), 0u) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("the NVIDIA GeForce RTX 3080 cannot be used: no NVIDIA driver is loaded"));
+  EXPECT_THAT(r.out, HasSubstr("no NVIDIA driver found"));  // the GPU builds' why_not
+  EXPECT_THAT(r.out, HasSubstr("an NVIDIA driver >= 580.65.06 gives torch 2.14.1 with CUDA 13.0"));
+  auto j = nlohmann::json::parse(
+      run_binary({"plan", "--json", "--profile", testing::profile_path("nvidia-no-driver-linux")}).out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["platform"], "cpu");
+  EXPECT_THAT(j["gpu_unused"].get<std::string>(), HasSubstr("install it, then run torchup again"));
+}
+
+TEST(PlanCli, NothingFitsExitsOneWithAlternatives) {
+  auto r = run_binary({"plan", "--profile", testing::profile_path("python32-windows")});
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("No PyTorch build fits this machine."));
-  EXPECT_THAT(r.out, HasSubstr("no NVIDIA driver found"));
-  EXPECT_THAT(r.out, HasSubstr("torchup plan --platform cpu"));
-  EXPECT_THAT(r.out, HasSubstr("an NVIDIA driver >= 580.65.06 gives torch 2.12.0 with CUDA 13.0"));
+  EXPECT_THAT(r.out, HasSubstr("32-bit Python"));
 }
 
 TEST(PlanCli, BadInputIsOneClearError) {

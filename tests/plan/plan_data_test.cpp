@@ -32,6 +32,30 @@ TEST(PlanData, EmbeddedReleasesHaveTheFactsThePlanUses) {
   EXPECT_EQ(k.published.latest_stable, "2.12.0");
 }
 
+TEST(PlanData, ReleasesAfterTheSiteSnapshotCarryTheirFacts) {
+  const auto& k = testing::knowledge();
+  const auto* r = k.releases.find("2.14.1");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r, &k.releases.releases.back());  // the newest release torchup knows
+  EXPECT_EQ(r->cuda_variants, (std::vector<std::string>{"cu126", "cu130", "cu132"}));  // cu134: not on the selector
+  EXPECT_EQ(r->rocm_variants, (std::vector<std::string>{"rocm7.2", "rocm7.14"}));
+  EXPECT_EQ(r->torchvision, "0.29.1");
+  EXPECT_EQ(k.releases.find("2.14.0")->torchvision, "0.29.0");
+  EXPECT_FALSE(r->torchaudio);
+  ASSERT_TRUE(r->arch_lists.at("cu130"));
+  EXPECT_EQ(r->arch_lists.at("cu130")->back().str(), "12.0");  // measured, no PTX (#188914)
+  EXPECT_EQ(r->arch_lists.at("cu126")->front().str(), "5.0");
+  EXPECT_EQ(r->torch_only_python, (std::vector<std::string>{"3.15", "3.15t"}));
+  EXPECT_FALSE(r->sources.empty());
+  // 2.13.0: cp315 on Linux only (the CPU index listing in the data).
+  const auto* r213 = k.releases.find("2.13.0");
+  ASSERT_NE(r213, nullptr);
+  ASSERT_TRUE(r213->python);
+  EXPECT_THAT(*r213->python, ::testing::Contains("3.15"));
+  EXPECT_THAT(r213->python_os.at("windows"), ::testing::Not(::testing::Contains("3.15")));
+  EXPECT_THAT(r213->python_os.at("macos"), ::testing::Not(::testing::Contains("3.15")));
+}
+
 TEST(PlanData, EmbeddedRocmAndFacts) {
   const auto& k = testing::knowledge();
   ASSERT_NE(k.rocm.targets("rocm7.2"), nullptr);
@@ -52,6 +76,26 @@ struct Bad {
   const char* text;
   const char* needle;
 };
+
+TEST(PlanData, PythonPerOsAndTorchOnlyFieldsAreChecked) {
+  const Bad rows[] = {
+      {R"({"versions": {"2.0.0": {"python_os": ["3.10"]}}})", "versions.2.0.0.python_os: expected an object"},
+      {R"({"versions": {"2.0.0": {"python_os": {"windows": null}}}})", "versions.2.0.0.python_os.windows"},
+      {R"({"versions": {"2.0.0": {"python_os": {"windows": [3]}}}})", "versions.2.0.0.python_os.windows[0]"},
+      {R"({"versions": {"2.0.0": {"torch_only_python": "3.15"}}})", "versions.2.0.0.torch_only_python"},
+      {R"({"versions": {"2.0.0": {"sources": [1]}}})", "versions.2.0.0.sources[0]"},
+  };
+  for (const auto& b : rows) {
+    auto r = data::parse_torch_releases(b.text);
+    ASSERT_FALSE(r) << b.text;
+    EXPECT_THAT(r.error().message, HasSubstr(b.needle)) << b.text;
+  }
+  auto ok = data::parse_torch_releases(
+      R"({"versions": {"2.0.0": {"python": ["3.10", "3.15"], "python_os": {"windows": ["3.10"]}, "torch_only_python": ["3.15"]}}})");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->releases.front().python_os.at("windows"), (std::vector<std::string>{"3.10"}));
+  EXPECT_EQ(ok->releases.front().torch_only_python, (std::vector<std::string>{"3.15"}));
+}
 
 TEST(PlanData, MalformedReleasesNameTheField) {
   const Bad rows[] = {
