@@ -104,15 +104,18 @@ std::string gpu_cause(const Step& s, const Evaluation& e, const ReleaseRef& cpu_
 
 // One change that gives a GPU build, confirmed by evaluating the machine with it:
 // a driver, another OS (ROCm on Windows), or another Python. Newest release first.
-std::optional<std::string> gpu_fix(const Step& s) {
-  // A release this Python has no wheels for is unlocked by the Python, not the driver or OS.
-  auto has_python = [&](const ReleaseRef& r) {
-    return !s.m.python ||
-           std::find(r.python.begin(), r.python.end(), s.m.python->str()) != r.python.end();
+// Only releases whose GPU variants failed on that rule are tried: the rules run in
+// order (OS, Python, glibc, driver, GPU), so another change cannot make them fit.
+std::optional<std::string> gpu_fix(const Step& s, const Evaluation& e) {
+  auto failed_on = [&](std::size_t i, Failure f) {
+    if (i >= e.rows.size()) return true;
+    return std::any_of(e.rows[i].begin(), e.rows[i].end(),
+                       [f](const Scored& sc) { return sc.verdict.failure == f; });
   };
   if (s.accel == Accel::kCuda) {
-    for (const auto& r : s.releases) {
-      if (!has_python(r)) continue;
+    for (std::size_t i = 0; i < s.releases.size(); ++i) {
+      const auto& r = s.releases[i];
+      if (!failed_on(i, Failure::kDriver)) continue;
       for (const auto& v : gpu_variants_lowest_first(s, r)) {
         auto need = driver_needed(s, v);
         if (!need || (s.m.driver && *s.m.driver >= *need)) continue;
@@ -126,16 +129,18 @@ std::optional<std::string> gpu_fix(const Step& s) {
   if (s.m.os != "linux") {
     MachineView on_linux = s.m;
     on_linux.os = "linux";
-    for (const auto& r : s.releases) {
-      if (!has_python(r)) continue;
+    for (std::size_t i = 0; i < s.releases.size(); ++i) {
+      const auto& r = s.releases[i];
+      if (!failed_on(i, Failure::kOs)) continue;
       for (const auto& v : gpu_variants_lowest_first(s, r)) {
         if (!evaluate(on_linux, s.ctx, r, v).fits) continue;
         return fmt::format("on Linux it gets torch {} with {}", r.torch, v.label());
       }
     }
   }
-  for (const auto& r : s.releases) {
-    if (r.python.empty() || has_python(r)) continue;
+  for (std::size_t i = 0; i < s.releases.size(); ++i) {
+    const auto& r = s.releases[i];
+    if (r.python.empty() || !failed_on(i, Failure::kPython)) continue;
     MachineView other_python = s.m;
     other_python.python = DottedVersion::parse(r.python.back());
     if (!other_python.python || other_python.python == s.m.python) continue;
@@ -152,7 +157,7 @@ std::optional<std::string> gpu_fix(const Step& s) {
 
 std::string why_gpu_unused(const Step& s, const Evaluation& e, const ReleaseRef& cpu_release) {
   std::string text = gpu_names(s) + " cannot be used: " + gpu_cause(s, e, cpu_release);
-  if (auto fix = gpu_fix(s)) text += "; " + *fix;
+  if (auto fix = gpu_fix(s, e)) text += "; " + *fix;
   return text;
 }
 
