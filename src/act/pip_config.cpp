@@ -1,9 +1,10 @@
-// pip's configuration as pip reports it (see pip_config.h).
+// pip's configuration, read natively or as pip reports it (see pip_config.h).
 #include "act/pip_config.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <deque>
 
 #include "util/strings.h"
 
@@ -41,6 +42,7 @@ std::string normalize_key(std::string_view key) {
   for (char& c : out) {
     if (c == '_') c = '-';
   }
+  if (out.starts_with("--")) out.erase(0, 2);  // "only prefer long opts"
   return out;
 }
 
@@ -116,10 +118,8 @@ std::optional<std::string> parse_python_repr(std::string_view literal) {
 }
 
 PipSettings parse_pip_config_list(std::string_view output) {
-  PipSettings settings;
-  // section -> key -> value, for the sections the install command reads.
-  static constexpr std::array<std::string_view, 3> kOrder{"global", "install", ":env:"};
-  std::map<std::string, std::map<std::string, std::string>> by_section;
+  std::map<std::string, std::string> values;
+  std::size_t skipped = 0;
   for (auto raw : str::lines(output)) {
     std::string_view line = str::trim(raw);
     if (line.empty()) continue;
@@ -127,26 +127,37 @@ PipSettings parse_pip_config_list(std::string_view output) {
     // The section name may hold dots only as ":env:" does not; split at the first '.'.
     auto dot = line.find('.');
     if (eq == std::string_view::npos || dot == std::string_view::npos || dot > eq || dot == 0) {
-      ++settings.skipped_lines;
+      ++skipped;
       continue;
     }
     auto value = parse_python_repr(str::trim(line.substr(eq + 1)));
     std::string key = normalize_key(line.substr(dot + 1, eq - dot - 1));
     if (!value || key.empty()) {
-      ++settings.skipped_lines;
+      ++skipped;
       continue;
     }
-    by_section[std::string(line.substr(0, dot))][key] = *value;
+    values[std::string(line.substr(0, dot)) + "." + key] = *value;
   }
-  // Later sections override earlier ones, key by key.
+  PipSettings settings = interpret_pip_config(values);
+  settings.skipped_lines = skipped;
+  return settings;
+}
+
+PipSettings interpret_pip_config(const std::map<std::string, std::string>& values) {
+  PipSettings settings;
+  // The sections the install command reads, later ones overriding earlier ones key by
+  // key (pip/_internal/cli/parser.py, _get_ordered_configuration_items: "global", the
+  // command's name, ":env:").
+  static constexpr std::array<std::string_view, 3> kOrder{"global", "install", ":env:"};
   std::map<std::string, PipSetting> effective;
   for (auto section : kOrder) {
-    auto it = by_section.find(std::string(section));
-    if (it == by_section.end()) continue;
-    for (const auto& [key, value] : it->second) {
-      // pip skips empty values instead of letting them override (ConfigOptionParser._update_defaults).
+    for (const auto& [section_key, value] : values) {
+      auto dot = section_key.find('.');
+      if (dot == std::string::npos || std::string_view(section_key).substr(0, dot) != section) continue;
+      // pip skips empty values instead of letting them override (same function: "ignore empty values").
       if (str::trim(value).empty()) continue;
-      effective[key] = {value, origin_of(it->first, key)};
+      std::string key = section_key.substr(dot + 1);
+      effective[key] = {value, origin_of(std::string(section), key)};
     }
   }
   auto single = [&](const char* key) -> std::optional<PipSetting> {
@@ -174,8 +185,8 @@ PipSettings parse_pip_config_list(std::string_view output) {
   return settings;
 }
 
-PipSettings read_pip_settings(host::Host& host, const std::string& python,
-                              const std::map<std::string, std::string>& env) {
+PipSettings ask_pip_config_list(host::Host& host, const std::string& python,
+                                const std::map<std::string, std::string>& env) {
   host::RunOptions options;
   options.timeout = std::chrono::seconds(30);
   options.env = env;
@@ -189,6 +200,251 @@ PipSettings read_pip_settings(host::Host& host, const std::string& python,
     return unread;
   }
   return parse_pip_config_list(result.out);
+}
+
+// ---- the native reading ----
+
+std::optional<std::string> OverlayEnvironment::get(const std::string& name) const {
+  if (auto it = overrides_.find(name); it != overrides_.end()) return it->second;
+  return inherited_.get(name);
+}
+
+namespace {
+
+constexpr std::string_view kSpace = " \t\n\r\f\v";
+
+std::string_view strip(std::string_view s) {
+  auto b = s.find_first_not_of(kSpace);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
+}
+
+// os.path.join(a, b) for a relative b.
+std::string join_path(std::string_view a, std::string_view b) {
+  if (a.empty()) return std::string(b);
+  return std::string(a) + (a.back() == '/' ? "" : "/") + std::string(b);
+}
+
+// os.path.expanduser with $HOME (pip's only source for "~" here); nullopt when "~" is
+// needed and HOME is unset (Python would then ask the password database).
+std::optional<std::string> expand_user(const host::Environment& env, std::string_view path) {
+  if (path != "~" && !path.starts_with("~/")) return std::string(path);
+  auto home = env.get("HOME");
+  if (!home) return std::nullopt;
+  std::string h = *home;
+  while (!h.empty() && h.back() == '/') h.pop_back();
+  std::string out = h + std::string(path.substr(1));
+  return out.empty() ? std::string("/") : out;
+}
+
+// The settings interpret_pip_config reads, as their PIP_* variables (pip/_internal/
+// configuration.py get_environ_vars: "PIP_" + the name, lower-cased on reading).
+constexpr std::array<std::string_view, 8> kEnvSettings{"proxy",    "cert",     "index-url",
+                                                       "extra-index-url", "find-links", "no-index",
+                                                       "break-system-packages", "config-file"};
+
+}  // namespace
+
+IniRead parse_pip_ini(std::string_view input) {
+  // Python reads the file in text mode: universal newlines.
+  std::string text;
+  text.reserve(input.size());
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    if (input[i] == '\r') {
+      text += '\n';
+      if (i + 1 < input.size() && input[i + 1] == '\n') ++i;
+    } else {
+      text += input[i];
+    }
+  }
+  using Lines = std::vector<std::string>;
+  struct Section {
+    std::string name;
+    std::vector<std::pair<std::string, Lines>> options;  // in file order
+  };
+  std::deque<Section> sections;  // `current` points into it: a deque keeps it valid
+  Section defaults{"DEFAULT", {}};
+  Section* current = nullptr;
+  Lines* option = nullptr;  // the value continuation lines append to
+  std::size_t indent_level = std::string::npos;
+  IniRead out;
+  auto fail = [&](std::size_t lineno, const std::string& why) {
+    out.error = "line " + std::to_string(lineno) + ": " + why;
+    out.sections.clear();
+    return out;
+  };
+  std::size_t lineno = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    std::string_view line = std::string_view(text).substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    pos = end == std::string::npos ? text.size() : end + 1;
+    ++lineno;
+    std::string_view value = strip(line);
+    bool comment = value.starts_with('#') || value.starts_with(';');  // whole-line comments only
+    if (comment) value = {};
+    if (value.empty()) {
+      // empty_lines_in_values: an empty line (not a comment) belongs to the value being read.
+      if (!comment && current && option) option->emplace_back();
+      continue;
+    }
+    std::size_t indent = line.find_first_not_of(kSpace);
+    if (current && option && indent > indent_level) {
+      option->emplace_back(value);  // a continuation line
+      continue;
+    }
+    indent_level = indent;
+    auto close = value.rfind(']');
+    if (value.front() == '[' && close != std::string_view::npos && close >= 2) {
+      std::string name(value.substr(1, close - 1));
+      option = nullptr;
+      if (name == "DEFAULT") {
+        current = &defaults;
+        continue;
+      }
+      for (const auto& s : sections) {
+        if (s.name == name) return fail(lineno, "section '" + name + "' already exists");
+      }
+      sections.push_back({name, {}});
+      current = &sections.back();
+      continue;
+    }
+    if (!current) return fail(lineno, "file contains no section headers");
+    auto delim = value.find_first_of("=:");
+    if (delim == std::string_view::npos) return fail(lineno, "not a 'name = value' line: " + str::sanitize(value, 80));
+    std::string name = str::to_lower(strip(value.substr(0, delim)));
+    if (name.empty()) return fail(lineno, "a value without a name");
+    for (const auto& [existing, lines] : current->options) {
+      if (existing == name) {
+        return fail(lineno, "option '" + name + "' in section '" + current->name + "' already exists");
+      }
+    }
+    current->options.push_back({name, Lines{std::string(strip(value.substr(delim + 1)))}});
+    option = &current->options.back().second;
+  }
+  auto joined = [](const Lines& lines) {
+    std::string v = str::join(lines, "\n");
+    while (!v.empty() && kSpace.find(v.back()) != std::string_view::npos) v.pop_back();
+    return v;
+  };
+  for (const auto& s : sections) {
+    std::map<std::string, std::string> items;
+    for (const auto& [name, lines] : defaults.options) items[name] = joined(lines);  // [DEFAULT] is in every section
+    for (const auto& [name, lines] : s.options) items[name] = joined(lines);
+    out.sections.emplace_back(s.name, std::move(items));
+  }
+  return out;
+}
+
+PipConfigRead read_pip_config(const host::FileSystem& fs, const host::Environment& env, const std::string& prefix) {
+  PipConfigRead read;
+  auto config_file = env.get("PIP_CONFIG_FILE");
+  std::vector<std::string> files;
+  if (config_file != "/dev/null") {  // os.devnull: "Skipping loading configuration files"
+    // global: platformdirs' site_config_dir (multipath) + "/etc".
+    std::string xdg_dirs = env.get("XDG_CONFIG_DIRS").value_or("");
+    if (strip(xdg_dirs).empty()) xdg_dirs = "/etc/xdg";
+    for (auto dir : str::split(xdg_dirs, ':')) {
+      if (auto d = expand_user(env, dir)) files.push_back(join_path(join_path(*d, "pip"), "pip.conf"));
+    }
+    files.push_back("/etc/pip.conf");
+    // user, unless PIP_CONFIG_FILE names a file that exists.
+    if (!(config_file && !config_file->empty() && fs.exists(*config_file))) {
+      if (auto home = expand_user(env, "~")) files.push_back(join_path(join_path(*home, ".pip"), "pip.conf"));
+      std::optional<std::string> config_home = env.get("XDG_CONFIG_HOME");
+      if (!config_home || strip(*config_home).empty()) config_home = expand_user(env, "~/.config");
+      if (config_home) files.push_back(join_path(join_path(*config_home, "pip"), "pip.conf"));
+    }
+    // site: the interpreter's own environment.
+    if (!prefix.empty()) files.push_back(join_path(prefix, "pip.conf"));
+    if (config_file && !config_file->empty()) files.push_back(*config_file);
+  }
+  for (const auto& file : files) {
+    auto text = fs.read_file(file);
+    if (!text) continue;  // missing or unreadable: pip skips it too
+    read.files.push_back(file);
+    auto ini = parse_pip_ini(*text);
+    if (!ini.error.empty()) {
+      read.error = "pip cannot read its configuration file " + file + " (" + ini.error + ")";
+      return read;
+    }
+    for (const auto& [section, items] : ini.sections) {
+      for (const auto& [name, value] : items) read.values[section + "." + normalize_key(name)] = {value, file};
+    }
+  }
+  for (auto key : kEnvSettings) {
+    std::string var = "PIP_";
+    for (char c : key) var += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (auto value = env.get(var)) read.values[":env:." + std::string(key)] = {*value, ""};
+  }
+  return read;
+}
+
+std::optional<std::string> sys_prefix_from_files(const host::FileSystem& fs, const host::Environment& env,
+                                                 const std::string& python) {
+  if (!python.starts_with('/') || env.get("PYTHONHOME")) return std::nullopt;
+  auto parent = [](const std::string& p) {
+    auto slash = p.find_last_of('/');
+    return slash == 0 || slash == std::string::npos ? std::string("/") : p.substr(0, slash);
+  };
+  // A virtual environment (PEP 405): pyvenv.cfg next to the executable as it was named,
+  // or one directory up (CPython Modules/getpath.py, "CHECK FOR A VIRTUAL ENVIRONMENT").
+  std::string dir = parent(python);
+  if (fs.exists(join_path(dir, "pyvenv.cfg"))) return dir;
+  if (fs.exists(join_path(parent(dir), "pyvenv.cfg"))) return parent(dir);
+  // Otherwise the real executable, links followed, and the nearest ancestor directory
+  // holding the standard library's landmark lib/pythonX.Y/os.py ("SEARCH FOR PREFIX").
+  std::string real = python;
+  for (int hops = 0; hops < 40; ++hops) {
+    auto target = fs.read_link(real);
+    if (!target) break;
+    real = target->starts_with('/') ? *target : join_path(parent(real), *target);
+    if (hops == 39) return std::nullopt;
+  }
+  if (!fs.is_executable(real) || fs.is_dir(real)) return std::nullopt;
+  for (std::string candidate = parent(real);; candidate = parent(candidate)) {
+    for (const char* lib : {"lib", "lib64"}) {
+      std::string libdir = join_path(candidate, lib);
+      for (const auto& entry : fs.list_dir(libdir)) {
+        if (entry.starts_with("python") && fs.exists(join_path(join_path(libdir, entry), "os.py"))) return candidate;
+      }
+    }
+    if (candidate == "/") return std::nullopt;
+  }
+}
+
+PipSettings read_pip_settings_at_prefix(host::Host& host, const std::string& prefix,
+                                        const std::map<std::string, std::string>& env) {
+  OverlayEnvironment seen(host.env, env);
+  auto config = read_pip_config(host.fs, seen, prefix);
+  if (!config.error.empty()) {
+    PipSettings unread;
+    unread.unread_reason = config.error;
+    return unread;
+  }
+  std::map<std::string, std::string> values;
+  for (const auto& [key, v] : config.values) values[key] = v.value;
+  return interpret_pip_config(values);
+}
+
+PipSettings read_pip_settings(host::Host& host, const std::string& python,
+                              const std::map<std::string, std::string>& env) {
+  OverlayEnvironment seen(host.env, env);
+  if (auto prefix = sys_prefix_from_files(host.fs, seen, python)) return read_pip_settings_at_prefix(host, *prefix, env);
+  // The files do not say: ask the interpreter (a bare start, ~20 ms, not pip's 0.4 s).
+  host::RunOptions options;
+  options.timeout = std::chrono::seconds(30);
+  options.env = env;
+  auto result = host.runner.run({python, "-c", "import sys; print(sys.prefix)"}, options);
+  if (!result.ok()) {
+    PipSettings unread;
+    unread.unread_reason = !result.started   ? result.start_error
+                           : result.timed_out ? "`" + python + "` did not answer within 30 s"
+                                              : "`" + python + " -c 'import sys; print(sys.prefix)'` failed (exit " +
+                                                    std::to_string(result.exit_code) + ")";
+    return unread;
+  }
+  return read_pip_settings_at_prefix(host, std::string(str::trim(result.out)), env);
 }
 
 PipSettings read_uv_settings(const host::Environment& env) {

@@ -1,5 +1,7 @@
-// pip's own configuration, as pip itself reports it (`python -m pip config list`),
-// reduced to the settings that change a torch install:
+// pip's own configuration, read from pip's files and PIP_* variables the way pip reads
+// them (read_pip_config below; `python -m pip config list` says the same in 0.4 s, and
+// the tests hold the two readings together), reduced to the settings that change a
+// torch install:
 //   proxy, cert            pip reaches indexes through them, so torchup's own index
 //                          checks and mirror probes must too (a proxy only in
 //                          pip.conf made every probe "unreachable");
@@ -53,11 +55,92 @@ std::optional<std::string> parse_python_repr(std::string_view literal);
 // skipped_lines, never fatal.
 PipSettings parse_pip_config_list(std::string_view output);
 
-// Runs `python -m pip config list` (extra environment `env`, as the install will run
-// pip) and parses it. A pip that is missing or too old (before 10) is not an error:
-// read = false and unread_reason says why.
+// pip's settings for the interpreter `python`, with the extra environment `env` the
+// install will run pip with, read natively (read_pip_config below): no Python is started
+// unless the interpreter's sys.prefix cannot be told from its files (then it is asked).
+// An interpreter that cannot be run, or a configuration file pip itself could not read,
+// gives read = false and unread_reason says why.
 PipSettings read_pip_settings(host::Host& host, const std::string& python,
                               const std::map<std::string, std::string>& env = {});
+
+// The same for an interpreter whose sys.prefix is known (InterpreterInfo::prefix).
+PipSettings read_pip_settings_at_prefix(host::Host& host, const std::string& prefix,
+                                        const std::map<std::string, std::string>& env = {});
+
+// Asks pip itself: runs `python -m pip config list` (extra environment `env`) and
+// parses it (0.3-0.4 s: pip imports most of itself). A pip that is missing or too old
+// (before 10) is not an error: read = false and unread_reason says why. The tests
+// compare the native reading with this.
+PipSettings ask_pip_config_list(host::Host& host, const std::string& python,
+                                const std::map<std::string, std::string>& env = {});
+
+// ---- pip's configuration read natively, as pip 23 reads it ----
+//
+// Sources, lowest priority first (pip/_internal/configuration.py: OVERRIDE_ORDER =
+// GLOBAL, USER, SITE, ENV, ENV_VAR; get_configuration_files, iter_config_files,
+// _load_config_files; pip 23.0.1 as Debian 12 ships it, unchanged in 23.2):
+//   global  $XDG_CONFIG_DIRS (default /etc/xdg), each dir + "/pip/pip.conf" in that
+//           order, then /etc/pip.conf (utils/appdirs.py site_config_dirs: "Look in /etc
+//           as well"); within a kind, later files win;
+//   user    ~/.pip/pip.conf (legacy), then $XDG_CONFIG_HOME/pip/pip.conf (default
+//           ~/.config/pip/pip.conf); skipped when PIP_CONFIG_FILE names a file that exists;
+//   site    sys.prefix + "/pip.conf" of the interpreter that runs pip;
+//   env     the file PIP_CONFIG_FILE names; PIP_CONFIG_FILE=/dev/null (os.devnull)
+//           loads no file at all (environment variables still apply);
+//   env-var PIP_<NAME>=value as ":env:.<name>" (name lower case, '_' as '-'; PIP_VERSION
+//           and PIP_HELP are not settings).
+// Every value is kept as "section.name" -> value, the later source winning per key:
+// the dictionary `pip config list` prints. Sections and empty values are applied the
+// way parse_pip_config_list applies pip's printout ([global] < [install] < :env:).
+struct PipConfigValue {
+  std::string value;
+  std::string file;  // where it was read ("" for the environment)
+};
+struct PipConfigRead {
+  std::map<std::string, PipConfigValue> values;  // "global.index-url" -> value
+  std::vector<std::string> files;                // the files read, in pip's order
+  std::string error;                             // a file pip cannot parse: pip stops with this
+};
+
+// The environment pip would see: `overrides` first, then `inherited`.
+class OverlayEnvironment final : public host::Environment {
+ public:
+  OverlayEnvironment(const host::Environment& inherited, const std::map<std::string, std::string>& overrides)
+      : inherited_(inherited), overrides_(overrides) {}
+  std::optional<std::string> get(const std::string& name) const override;
+
+ private:
+  const host::Environment& inherited_;
+  const std::map<std::string, std::string>& overrides_;
+};
+
+// Only the PIP_* variables of the settings torchup interprets are looked up (the
+// Environment seam cannot list variables): PIP_PROXY, PIP_CERT, PIP_INDEX_URL,
+// PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, PIP_BREAK_SYSTEM_PACKAGES,
+// PIP_CONFIG_FILE, spelled in upper case.
+PipConfigRead read_pip_config(const host::FileSystem& fs, const host::Environment& env, const std::string& prefix);
+
+// An INI file as Python's configparser.RawConfigParser reads it (pip's parser: '=' or
+// ':' between name and value, whole-line '#'/';' comments, indented continuation
+// lines, [DEFAULT] merged into every section, names lower-cased, duplicate sections
+// or names an error): section -> name -> value. `error` is set when configparser
+// would raise.
+struct IniRead {
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> sections;  // in file order
+  std::string error;
+};
+IniRead parse_pip_ini(std::string_view text);
+
+// The settings torchup acts on, from pip's dictionary ("section.name" -> value).
+PipSettings interpret_pip_config(const std::map<std::string, std::string>& values);
+
+// sys.prefix of `python` told from its files the way CPython's getpath does: a
+// pyvenv.cfg next to the executable or one directory up makes that directory's venv
+// the prefix; otherwise the symlink-resolved executable's nearest ancestor holding
+// lib/pythonX.Y/os.py. nullopt when that does not decide it (a relative path, a
+// wrapper script, PYTHONHOME set): then ask the interpreter.
+std::optional<std::string> sys_prefix_from_files(const host::FileSystem& fs, const host::Environment& env,
+                                                 const std::string& python);
 
 // uv's counterparts, for `uv pip install`: uv reads neither pip.conf nor PIP_* (uv docs,
 // "Compatibility with pip": configuration files and environment variables), but its

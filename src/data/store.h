@@ -9,8 +9,10 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "host/host.h"
@@ -49,9 +51,14 @@ class DataStore {
 
   // Parses `name` with `parse`, falling back down the candidates on failure.
   // Each failure adds a warning "<origin>: <problem>; using <next origin>".
+  // A file is read and parsed once per store and type: a later load of the same
+  // (name, T) returns a copy of the first result (`plan` needs published_versions.json,
+  // 300 KB of JSON, twice: for the latest release and for the selector's commands).
   template <typename T>
   Expected<T> load(const std::string& name,
                    const std::function<Expected<T>(const std::string& text)>& parse) {
+    const std::string key = name + '\n' + typeid(T).name();
+    if (auto hit = parsed_.find(key); hit != parsed_.end()) return *std::static_pointer_cast<const T>(hit->second);
     auto list = candidates(name);
     if (list.empty()) {
       return make_error(ErrorKind::kParse, "data file " + name + " is not embedded in this build");
@@ -60,6 +67,7 @@ class DataStore {
       auto parsed = parse(list[i].text);
       if (parsed) {
         origins_[name] = list[i].origin;
+        parsed_[key] = std::make_shared<const T>(*parsed);
         return parsed;
       }
       std::string next = i + 1 < list.size() ? list[i + 1].origin : std::string("nothing");
@@ -80,6 +88,7 @@ class DataStore {
   StoreOptions options_;
   std::vector<std::string> warnings_;
   std::map<std::string, std::string> origins_;
+  std::map<std::string, std::shared_ptr<const void>> parsed_;  // "name\ntype" -> the T parsed
 };
 
 // The embedded manifest's snapshot date for `name` ("2026-05-14"), if any.

@@ -1,9 +1,9 @@
-// Environment variables and HTTP (libcurl).
-#include <curl/curl.h>
-
+// Environment variables and HTTP (libcurl, loaded on the first request: curl_api.h).
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 
+#include "host/curl_api.h"
 #include "host/host.h"
 #include "util/strings.h"
 
@@ -74,8 +74,10 @@ std::size_t write_body(char* data, std::size_t size, std::size_t n, void* user) 
 
 class CurlHttp final : public HttpClient {
  public:
-  CurlHttp() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-  ~CurlHttp() override { curl_global_cleanup(); }
+  explicit CurlHttp(std::string library) : library_(std::move(library)) {}
+  ~CurlHttp() override {
+    if (api_) api_->global_cleanup();
+  }
 
   Expected<HttpResponse> get(const std::string& url, const HttpOptions& options) override {
     // Only HTTPS leaves the machine unless the user explicitly allows plain HTTP
@@ -84,34 +86,52 @@ class CurlHttp final : public HttpClient {
       return make_error(ErrorKind::kUsage, "refusing non-HTTPS URL " + url,
                         "use an https:// URL, or pass --allow-insecure");
     }
-    CURL* curl = curl_easy_init();
+    // The first request loads libcurl and initialises it (and its TLS library), once,
+    // even when mirror probes call get() from several threads at once.
+    std::call_once(loaded_, [this] {
+      auto api = load_curl_api(library_);
+      if (!api) {
+        load_error_ = api.error();
+        return;
+      }
+      if (api->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        load_error_ = make_error(ErrorKind::kEnvironment, "could not initialise libcurl (" + library_ + ")");
+        return;
+      }
+      api_ = *api;
+    });
+    if (!api_) return *load_error_;
+    const CurlApi& c = *api_;
+    CURL* curl = c.easy_init();
     if (!curl) return make_error(ErrorKind::kEnvironment, "could not initialise libcurl");
     HttpResponse response;
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    c.easy_setopt(curl, CURLOPT_URL, url.c_str());
+    c.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    c.easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
     // A redirect must not downgrade an https:// download to plain http (or any other scheme).
     bool https_only = url.starts_with("https://") && !options.allow_insecure;
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, https_only ? "https" : "http,https");
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    c.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, https_only ? "https" : "http,https");
+    c.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    c.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     Sink sink{&response.body, options.max_bytes};
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "torchup/" TORCHUP_VERSION);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    // Through a variadic function libcurl expects exactly this pointer type.
+    curl_write_callback writer = write_body;
+    c.easy_setopt(curl, CURLOPT_WRITEFUNCTION, writer);
+    c.easy_setopt(curl, CURLOPT_WRITEDATA, static_cast<void*>(&sink));
+    c.easy_setopt(curl, CURLOPT_USERAGENT, "torchup/" TORCHUP_VERSION);
+    c.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     char detail[CURL_ERROR_SIZE] = {};  // libcurl's own sentence ("CONNECT tunnel failed, response 403")
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
-    if (!options.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options.proxy.c_str());
-    if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
-    CURLcode rc = curl_easy_perform(curl);
+    c.easy_setopt(curl, CURLOPT_ERRORBUFFER, static_cast<char*>(detail));
+    if (!options.proxy.empty()) c.easy_setopt(curl, CURLOPT_PROXY, options.proxy.c_str());
+    if (!options.ca_file.empty()) c.easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+    CURLcode rc = c.easy_perform(curl);
     long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    c.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_off_t total_us = 0;
-    if (curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total_us) == CURLE_OK && total_us > 0) {
+    if (c.easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total_us) == CURLE_OK && total_us > 0) {
       response.elapsed = std::chrono::microseconds(total_us);
     }
-    curl_easy_cleanup(curl);
+    c.easy_cleanup(curl);
     if (rc == CURLE_WRITE_ERROR && sink.truncated) {
       rc = CURLE_OK;  // our own stop at max_bytes
       response.truncated = true;
@@ -121,12 +141,19 @@ class CurlHttp final : public HttpClient {
     }
     if (rc != CURLE_OK) {
       return make_error(ErrorKind::kNetwork,
-                        "download of " + url + " failed: " + (detail[0] != '\0' ? str::sanitize(detail) : curl_easy_strerror(rc)),
+                        "download of " + url + " failed: " +
+                            (detail[0] != '\0' ? str::sanitize(detail) : std::string(c.easy_strerror(rc))),
                         "check the network connection or proxy settings (HTTPS_PROXY)");
     }
     response.status = static_cast<int>(status);
     return response;
   }
+
+ private:
+  std::string library_;
+  std::once_flag loaded_;
+  std::optional<CurlApi> api_;
+  std::optional<Error> load_error_;
 };
 
 }  // namespace
@@ -137,6 +164,9 @@ std::unique_ptr<Environment> make_process_environment() {
 std::unique_ptr<Environment> make_map_environment(std::map<std::string, std::string> vars) {
   return std::make_unique<MapEnvironment>(std::move(vars));
 }
-std::unique_ptr<HttpClient> make_curl_http() { return std::make_unique<CurlHttp>(); }
+std::unique_ptr<HttpClient> make_curl_http() { return make_curl_http(kCurlLibrary); }
+std::unique_ptr<HttpClient> make_curl_http(std::string library) {
+  return std::make_unique<CurlHttp>(std::move(library));
+}
 
 }  // namespace torchup::host

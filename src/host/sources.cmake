@@ -3,6 +3,7 @@ target_sources(torchup_core PRIVATE
   src/host/process_posix.cpp
   src/host/interrupt_posix.cpp
   src/host/env_http.cpp
+  src/host/curl_load_posix.cpp
   src/host/system_linux.cpp
   src/host/scripted.cpp
 )

@@ -11,10 +11,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
 #include "act/install.h"
+#include "util/strings.h"
 #include "host/scripted.h"
 #include "support/temp_dir.h"
 
@@ -176,12 +178,35 @@ TEST(PipConfigRead, AFailingOrMissingPipIsNotAnError) {
   auto env = host::make_map_environment({});
   auto http = host::make_curl_http();
   host::Host h{*fs, runner, *env, *http, {}, true};
-  auto s = read_pip_settings(h, "/py");
+  auto s = ask_pip_config_list(h, "/py");
   EXPECT_FALSE(s.read);
   EXPECT_EQ(s.unread_reason, "`/py -m pip config list` failed (exit 1)");
-  auto missing = read_pip_settings(h, "/other");
+  auto missing = ask_pip_config_list(h, "/other");
   EXPECT_FALSE(missing.read);
   EXPECT_FALSE(missing.unread_reason.empty());
+}
+
+// The native reading of an interpreter whose sys.prefix its files do not tell asks the
+// interpreter; one that cannot be run is not an error either.
+TEST(PipConfigRead, AnInterpreterThatCannotBeAskedIsNotAnError) {
+  host::ScriptedRunner runner;
+  runner.add_output({"/py", "-c", "import sys; print(sys.prefix)"}, "", 1);
+  TempDir root;
+  auto fs = host::make_rooted_fs(root.str());
+  auto env = host::make_map_environment({});
+  auto http = host::make_curl_http();
+  host::Host h{*fs, runner, *env, *http, {}, true};
+  auto s = read_pip_settings(h, "/py");
+  EXPECT_FALSE(s.read);
+  EXPECT_EQ(s.unread_reason, "`/py -c 'import sys; print(sys.prefix)'` failed (exit 1)");
+  // Asked, it answers: the site file under that prefix is read.
+  runner.add_output({"/py", "-c", "import sys; print(sys.prefix)"}, "/opt/py\n", 0);
+  root.write("opt/py/pip.conf", "[install]\nproxy = http://site:1\n");
+  auto asked = read_pip_settings(h, "/py");
+  ASSERT_TRUE(asked.read) << asked.unread_reason;
+  ASSERT_TRUE(asked.proxy);
+  EXPECT_EQ(asked.proxy->value, "http://site:1");
+  EXPECT_EQ(asked.proxy->origin, "pip config install.proxy");
 }
 
 // Real pip (Debian's python3-pip) reading a pip.conf the test writes.
@@ -197,7 +222,7 @@ TEST(PipConfigRead, RealPipReadsTheConfigFile) {
             "[install]\n"
             "proxy = http://someone:secret@127.0.0.1:3128\n");
   auto owned = host::OwnedHost::live();
-  auto s = read_pip_settings(owned->host(), "/usr/bin/python3",
+  auto s = ask_pip_config_list(owned->host(), "/usr/bin/python3",
                              {{"PIP_CONFIG_FILE", dir.str() + "/pip.conf"}, {"PIP_PROXY", ""}, {"PIP_CERT", ""},
                               {"PIP_INDEX_URL", ""}, {"PIP_EXTRA_INDEX_URL", ""}, {"PIP_FIND_LINKS", ""},
                               {"PIP_NO_INDEX", ""}});
@@ -401,6 +426,309 @@ TEST(InstalledBuild, MatchesThePlansVersionAndVariant) {
   model::Plan nightly_index = cpu;
   nightly_index.index_url = "https://download.pytorch.org/whl/nightly/cpu";
   EXPECT_FALSE(installed_build_mismatch(nightly_index, "2.13.0.dev20261128+cpu"));
+}
+
+// ---- pip's configuration read natively (read_pip_config) ----
+
+using Sections = std::vector<std::pair<std::string, std::map<std::string, std::string>>>;
+
+TEST(PipIni, ReadsWhatConfigparserReads) {
+  auto ini = parse_pip_ini(
+      "# a comment\r\n"
+      "[DEFAULT]\n"
+      "timeout = 60\n"
+      "[global]   ; the rest of a header line is ignored\n"
+      "Index-URL: https://a.example/simple # not a comment\n"
+      "extra-index-url =\n"
+      "    https://b.example/simple\n"
+      "\n"
+      "    ; a comment inside a value\n"
+      "    https://c.example/simple\n"
+      "\n"
+      "timeout = 5\n"
+      "[Install]\n"
+      "proxy=http://p:1=x\n"
+      "empty =\n");
+  ASSERT_TRUE(ini.error.empty()) << ini.error;
+  Sections want{{"global",
+                 {{"index-url", "https://a.example/simple # not a comment"},
+                  {"extra-index-url", "\nhttps://b.example/simple\n\nhttps://c.example/simple"},
+                  {"timeout", "5"}}},
+                {"Install", {{"proxy", "http://p:1=x"}, {"empty", ""}, {"timeout", "60"}}}};
+  EXPECT_EQ(ini.sections, want);
+}
+
+TEST(PipIni, FailsWherePipStops) {
+  for (const char* bad : {"index-url = x\n", "[global]\nnot an option\n", "[global]\na = 1\n[global]\nb = 2\n",
+                          "[global]\na = 1\nA = 2\n", "[global]\n= 1\n"}) {
+    auto ini = parse_pip_ini(bad);
+    EXPECT_FALSE(ini.error.empty()) << bad;
+    EXPECT_TRUE(ini.sections.empty()) << bad;
+  }
+  EXPECT_EQ(parse_pip_ini("index-url = x\n").error, "line 1: file contains no section headers");
+}
+
+std::map<std::string, std::string> plain(const PipConfigRead& read) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, v] : read.values) out[key] = v.value;
+  return out;
+}
+
+// Every kind of file pip reads, in a fixture root: the files in pip's order, the
+// later winning per key, then the environment.
+TEST(PipConfigNative, FilesInPipsOrderThenTheEnvironment) {
+  TempDir root;
+  root.write("etc/xdg/pip/pip.conf", "[global]\nindex-url = https://xdg.example/simple\ncert = /xdg.pem\n");
+  root.write("etc/pip.conf", "[global]\nindex-url = https://etc.example/simple\nproxy = http://etc:1\n");
+  root.write("home/u/.pip/pip.conf", "[global]\nproxy = http://legacy:1\nfind-links = /legacy\n");
+  root.write("home/u/.config/pip/pip.conf", "[global]\nproxy = http://user:1\n");
+  root.write("venv/pip.conf", "[install]\nindex-url = https://site.example/simple\n");
+  auto fs = host::make_rooted_fs(root.str());
+  auto env = host::make_map_environment({{"HOME", "/home/u/"}, {"PIP_CERT", "/env.pem"}, {"PIP_NO_INDEX", ""}});
+  auto read = read_pip_config(*fs, *env, "/venv");
+  ASSERT_TRUE(read.error.empty()) << read.error;
+  EXPECT_EQ(read.files, (std::vector<std::string>{"/etc/xdg/pip/pip.conf", "/etc/pip.conf", "/home/u/.pip/pip.conf",
+                                                  "/home/u/.config/pip/pip.conf", "/venv/pip.conf"}));
+  EXPECT_EQ(plain(read), (std::map<std::string, std::string>{{"global.index-url", "https://etc.example/simple"},
+                                                             {"global.cert", "/xdg.pem"},
+                                                             {"global.proxy", "http://user:1"},
+                                                             {"global.find-links", "/legacy"},
+                                                             {"install.index-url", "https://site.example/simple"},
+                                                             {":env:.cert", "/env.pem"},
+                                                             {":env:.no-index", ""}}));
+  EXPECT_EQ(read.values.at("global.proxy").file, "/home/u/.config/pip/pip.conf");
+  std::map<std::string, std::string> values = plain(read);
+  auto s = interpret_pip_config(values);
+  ASSERT_TRUE(s.index_url && s.proxy && s.cert);
+  EXPECT_EQ(s.index_url->value, "https://site.example/simple");  // [install] beats [global]
+  EXPECT_EQ(s.index_url->origin, "pip config install.index-url");
+  EXPECT_EQ(s.cert->origin, "PIP_CERT");
+  EXPECT_FALSE(s.no_index);  // empty: skipped
+
+  // XDG directories of the user's choosing; the later global directory wins.
+  root.write("x1/pip/pip.conf", "[global]\nindex-url = https://x1.example/simple\n");
+  root.write("x2/pip/pip.conf", "[global]\nindex-url = https://x2.example/simple\n");
+  root.write("cfg/pip/pip.conf", "[global]\nproxy = http://cfg:1\n");
+  auto xdg = host::make_map_environment({{"HOME", "/home/u"}, {"XDG_CONFIG_DIRS", "/x1:/x2:/missing"},
+                                         {"XDG_CONFIG_HOME", "/cfg"}});
+  read = read_pip_config(*fs, *xdg, "/venv");
+  EXPECT_EQ(read.files, (std::vector<std::string>{"/x1/pip/pip.conf", "/x2/pip/pip.conf", "/etc/pip.conf",
+                                                  "/home/u/.pip/pip.conf", "/cfg/pip/pip.conf", "/venv/pip.conf"}));
+  EXPECT_EQ(read.values.at("global.index-url").value, "https://etc.example/simple");
+  EXPECT_EQ(read.values.at("global.proxy").value, "http://cfg:1");
+}
+
+TEST(PipConfigNative, PipConfigFileRules) {
+  TempDir root;
+  root.write("home/u/.config/pip/pip.conf", "[global]\nindex-url = https://user.example/simple\n");
+  root.write("cfg.conf", "[global]\nproxy = http://cfg:1\n");
+  root.write("venv/pip.conf", "[global]\nproxy = http://site:1\n");
+  auto fs = host::make_rooted_fs(root.str());
+  // os.devnull: no file at all, the environment still counts.
+  auto devnull = host::make_map_environment({{"HOME", "/home/u"}, {"PIP_CONFIG_FILE", "/dev/null"}});
+  auto read = read_pip_config(*fs, *devnull, "/venv");
+  EXPECT_TRUE(read.files.empty());
+  EXPECT_EQ(plain(read), (std::map<std::string, std::string>{{":env:.config-file", "/dev/null"}}));
+  // A file that exists: the user's files are skipped, and it beats the site file.
+  auto existing = host::make_map_environment({{"HOME", "/home/u"}, {"PIP_CONFIG_FILE", "/cfg.conf"}});
+  read = read_pip_config(*fs, *existing, "/venv");
+  EXPECT_EQ(read.files, (std::vector<std::string>{"/venv/pip.conf", "/cfg.conf"}));
+  EXPECT_EQ(read.values.at("global.proxy").value, "http://cfg:1");
+  EXPECT_EQ(read.values.count("global.index-url"), 0u);
+  // A file that does not exist: the user's files are read.
+  auto missing = host::make_map_environment({{"HOME", "/home/u"}, {"PIP_CONFIG_FILE", "/nope.conf"}});
+  read = read_pip_config(*fs, *missing, "/venv");
+  EXPECT_EQ(read.values.at("global.index-url").value, "https://user.example/simple");
+  EXPECT_EQ(read.values.at("global.proxy").value, "http://site:1");
+  // A file pip cannot parse stops pip; the reading says which.
+  root.write("venv/pip.conf", "proxy = http://site:1\n");
+  auto runner = host::make_refusing_runner("nothing runs");
+  auto http = host::make_curl_http();
+  host::Host h{*fs, *runner, *missing, *http, {}, true};
+  auto s = read_pip_settings_at_prefix(h, "/venv");
+  EXPECT_FALSE(s.read);
+  EXPECT_EQ(s.unread_reason,
+            "pip cannot read its configuration file /venv/pip.conf (line 1: file contains no section headers)");
+}
+
+void make_link(const TempDir& root, const std::string& rel, const std::string& target) {
+  std::filesystem::create_directories((root.path() / rel).parent_path());
+  std::filesystem::create_symlink(target, root.path() / rel);
+}
+
+void make_program(const TempDir& root, const std::string& rel) {
+  root.write(rel, "\x7f" "ELF");
+  std::filesystem::permissions(root.path() / rel, std::filesystem::perms::owner_all);
+}
+
+TEST(PipConfigNative, SysPrefixFromTheInterpretersFiles) {
+  TempDir root;
+  make_program(root, "usr/bin/python3.11");
+  make_link(root, "usr/bin/python3", "python3.11");
+  root.write("usr/lib/python3.11/os.py", "");
+  root.write("venv/pyvenv.cfg", "home = /usr/bin\n");
+  make_link(root, "venv/bin/python", "/usr/bin/python3");
+  make_program(root, "opt/wrapper/bin/python3");  // a shim script: no standard library near it
+  auto fs = host::make_rooted_fs(root.str());
+  auto env = host::make_map_environment({});
+  EXPECT_EQ(sys_prefix_from_files(*fs, *env, "/usr/bin/python3"), "/usr");
+  EXPECT_EQ(sys_prefix_from_files(*fs, *env, "/venv/bin/python"), "/venv");
+  EXPECT_EQ(sys_prefix_from_files(*fs, *env, "/opt/wrapper/bin/python3"), std::nullopt);
+  EXPECT_EQ(sys_prefix_from_files(*fs, *env, "python3"), std::nullopt);
+  auto home = host::make_map_environment({{"PYTHONHOME", "/elsewhere"}});
+  EXPECT_EQ(sys_prefix_from_files(*fs, *home, "/usr/bin/python3"), std::nullopt);
+
+  // The native reading runs nothing when the files tell.
+  root.write("venv/pip.conf", "[global]\nextra-index-url = https://site.example/simple\n");
+  host::ScriptedRunner runner;
+  auto http = host::make_curl_http();
+  host::Host h{*fs, runner, *env, *http, {}, true};
+  auto s = read_pip_settings(h, "/venv/bin/python", {{"PIP_EXTRA_INDEX_URL", ""}});
+  ASSERT_TRUE(s.read) << s.unread_reason;
+  ASSERT_EQ(s.extra_index_urls.size(), 1u);
+  EXPECT_EQ(s.extra_index_urls[0].value, "https://site.example/simple");
+  EXPECT_TRUE(runner.calls().empty());
+}
+
+// The native reading against real pip (Debian's python3-pip), over a table of
+// configurations: pip runs under `env -i` with exactly the variables of the row (this
+// machine's own PIP_* and HOME stay out), the native reading sees the same ones.
+struct PipCase {
+  const char* name;
+  std::vector<std::pair<std::string, std::string>> files;  // path under the row's dir -> text
+  std::map<std::string, std::string> env;                   // "{dir}" is the row's dir
+  bool in_venv = false;
+};
+
+// `pip config list` lines as a dictionary, for the names torchup interprets.
+std::map<std::string, std::string> listed(const std::string& output) {
+  static const std::vector<std::string> kNames{"proxy", "cert", "index-url", "extra-index-url", "find-links",
+                                               "no-index", "break-system-packages", "config-file"};
+  std::map<std::string, std::string> out;
+  for (auto line : str::lines(output)) {
+    auto eq = line.find('='), dot = line.find('.');
+    if (eq == std::string_view::npos || dot == std::string_view::npos || dot > eq) continue;
+    std::string name(line.substr(dot + 1, eq - dot - 1));
+    if (std::find(kNames.begin(), kNames.end(), name) == kNames.end()) continue;
+    if (auto v = parse_python_repr(line.substr(eq + 1))) out[std::string(line.substr(0, eq))] = *v;
+  }
+  return out;
+}
+
+std::string setting_text(const std::optional<PipSetting>& s) { return s ? s->value + " (" + s->origin + ")" : "-"; }
+std::string settings_text(const PipSettings& s) {
+  std::string out = "read=" + std::to_string(s.read) + " proxy=" + setting_text(s.proxy) +
+                    " cert=" + setting_text(s.cert) + " index=" + setting_text(s.index_url) +
+                    " no-index=" + setting_text(s.no_index) + " bsp=" + setting_text(s.break_system_packages);
+  for (const auto& e : s.extra_index_urls) out += " extra=" + setting_text(e);
+  for (const auto& f : s.find_links) out += " links=" + setting_text(f);
+  return out;
+}
+
+TEST(PipConfigNative, AgreesWithRealPip) {
+  if (!std::filesystem::exists("/usr/bin/python3") || !std::filesystem::exists("/usr/bin/env")) {
+    GTEST_SKIP() << "no /usr/bin/python3";
+  }
+  const std::vector<PipCase> cases{
+      {"user files: the XDG one beats the legacy one, [install] beats [global]",
+       {{"home/.pip/pip.conf", "[global]\nindex-url = https://legacy.example/simple\nproxy = http://legacy:1\n"},
+        {"home/.config/pip/pip.conf",
+         "[global]\nindex-url = https://user.example/simple\n[install]\nproxy = http://user:1\n"
+         "[download]\nproxy = http://download:1\n"}},
+       {{"HOME", "{dir}/home"}}},
+      {"XDG directories: the later global directory wins, the user's beats both",
+       {{"x1/pip/pip.conf", "[global]\nindex-url = https://x1.example/simple\nextra-index-url = https://e1.example/s\n"},
+        {"x2/pip/pip.conf", "[global]\nindex-url = https://x2.example/simple\n"},
+        {"cfg/pip/pip.conf", "[install]\nfind-links =\n    /wheels/a\n\n    /wheels/b\n"}},
+       {{"HOME", "{dir}/home"}, {"XDG_CONFIG_DIRS", "{dir}/x1:{dir}/x2"}, {"XDG_CONFIG_HOME", "{dir}/cfg"}}},
+      {"the environment beats the files; empty values are skipped",
+       {{"home/.config/pip/pip.conf",
+         "[global]\nindex-url = https://file.example/simple\ncert = /file.pem\n[install]\nindex-url =\n"}},
+       {{"HOME", "{dir}/home"},
+        {"PIP_INDEX_URL", ""},
+        {"PIP_PROXY", "http://env:1"},
+        {"PIP_NO_INDEX", "yes"},
+        {"PIP_EXTRA_INDEX_URL", "https://u1.example/s https://u2.example/s"}}},
+      {"PIP_CONFIG_FILE=/dev/null: no file is read",
+       {{"home/.config/pip/pip.conf", "[global]\nindex-url = https://user.example/simple\n"}},
+       {{"HOME", "{dir}/home"}, {"PIP_CONFIG_FILE", "/dev/null"}, {"PIP_CERT", "/env.pem"}}},
+      {"PIP_CONFIG_FILE that exists: the user's files are skipped, it beats the site file",
+       {{"home/.config/pip/pip.conf", "[global]\nextra-index-url = https://user.example/simple\n"},
+        {"cfg.conf", "[install]\nproxy = http://cfg:1\nindex-url = https://cfg.example/simple\n"},
+        {"venv/pip.conf", "[global]\nindex-url = https://site.example/simple\nproxy = http://site:1\n"}},
+       {{"HOME", "{dir}/home"}, {"PIP_CONFIG_FILE", "{dir}/cfg.conf"}},
+       true},
+      {"PIP_CONFIG_FILE that does not exist: the user's files are read",
+       {{"home/.config/pip/pip.conf", "[global]\nextra-index-url = https://user.example/simple\n"}},
+       {{"HOME", "{dir}/home"}, {"PIP_CONFIG_FILE", "{dir}/missing.conf"}}},
+      {"a venv's own pip.conf beats the user's; [DEFAULT], ':' and comments",
+       {{"home/.config/pip/pip.conf", "[global]\nindex-url = https://user.example/simple\nno-index = true\n"},
+        {"venv/pip.conf",
+         "# site\n[DEFAULT]\nbreak-system-packages = true\n[global]\nindex-url: https://site.example/simple\n"
+         "; off\nno-index = off\n[install]\n"}},
+       {{"HOME", "{dir}/home"}},
+       true},
+      {"a file pip cannot read",
+       {{"home/.config/pip/pip.conf", "index-url = https://user.example/simple\n"}},
+       {{"HOME", "{dir}/home"}}},
+  };
+  TempDir base;
+  // A venv that runs Debian's pip (system site packages) without installing one.
+  auto runner = host::make_process_runner();
+  host::RunOptions slow;
+  slow.timeout = std::chrono::seconds(60);
+  auto made = runner->run({"/usr/bin/python3", "-m", "venv", "--without-pip", "--system-site-packages",
+                           base.str() + "/venv-template"},
+                          slow);
+  ASSERT_TRUE(made.ok()) << made.err;
+  int row = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string dir = base.str() + "/case" + std::to_string(row++);
+    std::filesystem::create_directories(dir + "/home");
+    std::string python = "/usr/bin/python3";
+    if (c.in_venv) {
+      made = runner->run({"/usr/bin/python3", "-m", "venv", "--without-pip", "--system-site-packages", dir + "/venv"},
+                         slow);
+      ASSERT_TRUE(made.ok()) << made.err;
+      python = dir + "/venv/bin/python";
+    }
+    auto fill = [&](std::string text) {
+      for (auto at = text.find("{dir}"); at != std::string::npos; at = text.find("{dir}")) text.replace(at, 5, dir);
+      return text;
+    };
+    for (const auto& [rel, text] : c.files) {
+      std::filesystem::create_directories(std::filesystem::path(dir + "/" + rel).parent_path());
+      std::ofstream(dir + "/" + rel) << text;
+    }
+    std::map<std::string, std::string> vars;
+    std::vector<std::string> argv{"/usr/bin/env", "-i"};
+    for (const auto& [k, v] : c.env) {
+      vars[k] = fill(v);
+      argv.push_back(k + "=" + vars[k]);
+    }
+    argv.push_back(python);
+    argv.insert(argv.end(), {"-m", "pip", "config", "list"});
+    auto real = runner->run(argv, slow);
+    ASSERT_TRUE(real.started) << real.start_error;
+
+    auto fs = host::make_rooted_fs("/");
+    auto env = host::make_map_environment(vars);
+    auto http = host::make_curl_http();
+    host::Host h{*fs, *runner, *env, *http, {}, true};
+    auto native = read_pip_settings(h, python);
+    if (real.exit_code != 0) {  // pip stops at a file it cannot read; so does the reading
+      EXPECT_FALSE(native.read) << real.err;
+      EXPECT_NE(native.unread_reason.find(dir + "/home/.config/pip/pip.conf"), std::string::npos)
+          << native.unread_reason;
+      continue;
+    }
+    EXPECT_TRUE(native.read) << native.unread_reason;
+    auto prefix = sys_prefix_from_files(*fs, *env, python);
+    ASSERT_TRUE(prefix);
+    EXPECT_EQ(plain(read_pip_config(*fs, *env, *prefix)), listed(real.out)) << real.out;
+    EXPECT_EQ(settings_text(native), settings_text(parse_pip_config_list(real.out))) << real.out;
+  }
 }
 
 }  // namespace

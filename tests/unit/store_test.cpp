@@ -108,5 +108,40 @@ TEST(DataStore, CacheDirFromEnvironment) {
   EXPECT_FALSE(default_cache_dir(*env));
 }
 
+// A file is parsed once per store and type, however many parts of a command ask for it.
+TEST(DataStore, ParsesEachFileOncePerType) {
+  TempDir dir;
+  dir.write("published_versions.json", R"({"latest_stable": "9.9.9", "versions": {}})");
+  auto fs = host::make_rooted_fs("/");
+  DataStore store(*fs, {dir.str(), std::nullopt});
+  int parses = 0;
+  std::function<Expected<nlohmann::json>(const std::string&)> counting = [&](const std::string& text) {
+    ++parses;
+    return parse_object(text);
+  };
+  auto first = store.load<nlohmann::json>("published_versions.json", counting);
+  dir.write("published_versions.json", R"({"latest_stable": "1.0.0", "versions": {}})");
+  auto second = store.load<nlohmann::json>("published_versions.json", counting);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(parses, 1);
+  EXPECT_EQ((*second)["latest_stable"], "9.9.9");  // the first reading, not the file read again
+  // Another type from the same file is its own parse.
+  auto text = store.load<std::string>("published_versions.json", [](const std::string& t) -> Expected<std::string> {
+    return t;
+  });
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find("1.0.0"), std::string::npos);
+  // A copy that failed to parse is not kept: the next load tries again.
+  DataStore fresh(*fs, {dir.str(), std::nullopt});
+  int failures = 0;
+  std::function<Expected<int>(const std::string&)> failing = [&](const std::string&) -> Expected<int> {
+    ++failures;
+    return make_error(ErrorKind::kParse, "no");
+  };
+  EXPECT_FALSE(fresh.load<int>("published_versions.json", failing));
+  EXPECT_FALSE(fresh.load<int>("published_versions.json", failing));
+  EXPECT_EQ(failures, 4);  // the override and the embedded copy, twice
+}
+
 }  // namespace
 }  // namespace torchup::data

@@ -3,5 +3,6 @@ target_sources(torchup_tests PRIVATE
   unit/strings_test.cpp
   unit/host_test.cpp
   unit/store_test.cpp
+  unit/curl_load_test.cpp
   unit/machine_json_test.cpp
 )
