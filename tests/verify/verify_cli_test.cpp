@@ -273,6 +273,9 @@ TEST(VerifyCli, LibtorchZipLayoutAndBrokenDirs) {
   TempDir zip;
   zip.write("libtorch/build-version", "2.5.1+cu124\n");
   zip.write("libtorch/include/torch/csrc/api/include/torch/torch.h", "#error not a real header\n");
+  // The test program includes the per-operator headers, not torch/torch.h.
+  zip.write("libtorch/include/ATen/core/Tensor.h", "#error not a real header\n");
+  zip.write("libtorch/include/ATen/ops/mm.h", "#error not a real header\n");
   for (const char* lib : {"libtorch.so", "libc10.so", "libtorch_cpu.so", "libtorch_cuda.so"}) {
     zip.write(std::string("libtorch/lib/") + lib, "");
   }
