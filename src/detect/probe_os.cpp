@@ -47,7 +47,9 @@ namespace {
 
 // Architecture of a machine read from files: the dynamic loader's name (glibc's
 // ld.so names per arch: ld-linux-x86-64.so.2, ld-linux-aarch64.so.1, ld-linux-armhf.so.3,
-// ld64.so.2 on ppc64le, ld64.so.1 on s390x), else the ELF header of /bin/sh.
+// ld64.so.2 on ppc64le, ld64.so.1 on s390x), else the ELF header of /bin/sh. Each name is
+// also looked for under /usr: a root copied without the merged-/usr links (/lib -> usr/lib,
+// /lib64 -> usr/lib64) still has Debian's /usr/lib64/ld-linux-x86-64.so.2 (package libc6).
 std::string arch_from_files(const host::FileSystem& fs) {
   struct Loader {
     const char* path;
@@ -59,8 +61,11 @@ std::string arch_from_files(const host::FileSystem& fs) {
       {"/lib/ld64.so.1", "s390x"},                {"/lib/ld-linux-riscv64-lp64d.so.1", "riscv64"},
       {"/lib/ld-linux.so.2", "i686"},
   };
-  for (const auto& loader : kLoaders) {
-    if (fs.exists(loader.path) || fs.read_link(loader.path)) return loader.arch;
+  for (const char* prefix : {"", "/usr"}) {
+    for (const auto& loader : kLoaders) {
+      std::string path = std::string(prefix) + loader.path;
+      if (fs.exists(path) || fs.read_link(path)) return loader.arch;
+    }
   }
   for (const char* exe : {"/bin/sh", "/usr/bin/env"}) {
     auto bytes = fs.read_file(resolve_links(fs, exe), 64);

@@ -4,7 +4,7 @@
 // what `torchup select` prints for the same choice (including the seed guide's
 // torch 1.9.0 commands), the pre-filled plan, struck-through impossible choices,
 // LibTorch <-> C++, the language switch, phone width, and saves screenshots.
-// Usage: node selector.test.js /path/to/torchup /path/to/docs/screenshots
+// Usage: node selector.test.js /path/to/torchup /path/to/screenshots (ctest: the build tree)
 // Fails (exit 1), never skips, when chromium or the binary is missing.
 "use strict";
 const { chromium } = require("playwright-core");
@@ -15,7 +15,7 @@ const os = require("os");
 const path = require("path");
 
 const TORCHUP = process.argv[2];
-const SHOTS = process.argv[3] || path.join(__dirname, "screenshots");
+const SHOTS = process.argv[3] || path.join(os.tmpdir(), "torchup-screenshots");
 const CHROMIUM = "/usr/bin/chromium";
 let checks = 0;
 function check(cond, what) { assert.ok(cond, what); checks++; }

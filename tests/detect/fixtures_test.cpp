@@ -244,6 +244,56 @@ TEST(DetectFixtures, TorchTwoPythons) {
   EXPECT_EQ(m.pythons[1].torch->location, "/root/.pyenv/versions/3.12.4/lib/python3.12/site-packages");
 }
 
+// Links in a root are the image's links: an absolute target is the image's file
+// (--root must not read this computer's /usr/lib/os-release or libc).
+TEST(DetectFixtures, AbsoluteLinksNameTheImagesFiles) {
+  auto m = detect_fixture("absolute-links");
+  EXPECT_EQ(m.os.name, "Ubuntu 24.04 LTS");
+  EXPECT_EQ(m.os.version, "24.04");
+  EXPECT_EQ(m.os.arch, "x86_64");
+  EXPECT_EQ(m.os.glibc, "2.39");
+  ASSERT_EQ(m.pythons.size(), 1u);
+  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.12.3");
+}
+
+// Absolute links to files the image lacks (and a Debian 12 computer has): nothing is
+// read from outside the root, so the facts are unknown.
+TEST(DetectFixtures, LinksOutOfTheRootFindNothing) {
+  auto m = detect_fixture("links-to-host");
+  EXPECT_EQ(m.os.name, "");
+  EXPECT_EQ(m.os.version, "");
+  EXPECT_EQ(m.os.arch, "x86_64");  // the loader is in the image
+  EXPECT_EQ(m.os.glibc, std::nullopt);
+  EXPECT_FALSE(m.os.wsl);  // /proc/version links to itself: a loop, unreadable
+  EXPECT_TRUE(m.pythons.empty()) << m.pythons[0].path;
+  EXPECT_TRUE(has_warning(m, "OS name unknown"));
+  EXPECT_TRUE(has_warning(m, "glibc version unknown"));
+}
+
+// Relative links that climb with more ".." than the image has directories stop at the
+// root, as in a chroot: they name the image's files, never this computer's.
+TEST(DetectFixtures, DotDotLinksStopAtTheRoot) {
+  auto m = detect_fixture("dotdot-links");
+  EXPECT_EQ(m.os.name, "Fedora Linux 40 (Server Edition)");
+  EXPECT_EQ(m.os.version, "40");
+  EXPECT_EQ(m.os.glibc, "2.39");
+  EXPECT_TRUE(m.pythons.empty()) << m.pythons[0].path;  // python3.11 is not in the image
+}
+
+// A root copied without /lib, /lib64 and /bin (the merged-/usr links): arch and glibc
+// come from /usr.
+TEST(DetectFixtures, RootWithoutMergedUsrLinks) {
+  auto m = detect_fixture("unmerged-usr");
+  EXPECT_EQ(m.os.name, "Debian GNU/Linux 12 (bookworm)");
+  EXPECT_EQ(m.os.arch, "x86_64");
+  EXPECT_EQ(m.os.glibc, "2.36");
+  ASSERT_EQ(m.pythons.size(), 1u);
+  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.11.2");
+  EXPECT_TRUE(m.warnings.empty()) << m.warnings.front();
+}
+
 TEST(DetectFixtures, GarbageStillGivesValidJsonWithWarnings) {
   auto m = detect_fixture("garbage");
   auto text = model::to_json(m).dump();

@@ -6,11 +6,14 @@ target_sources(torchup_tests PRIVATE
 # The web page in a real browser: headless Chromium (Debian's /usr/bin/chromium)
 # driven by playwright-core from npm, against a `torchup serve --port 0` the script
 # starts. It fails (never skips) when node, npm or chromium is missing:
-# scripts/install-deps installs them.
+# scripts/install-deps installs them. It writes only to the build tree: npm's packages
+# and the screenshots go to build/tests/browser (docs/screenshots holds the committed copy;
+# copy new ones there by hand when the page changes).
 add_test(NAME ServeBrowser.SelectorPage
   COMMAND ${CMAKE_COMMAND}
           -DBROWSER_DIR=${CMAKE_CURRENT_SOURCE_DIR}/browser
+          -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/browser
           -DTORCHUP=$<TARGET_FILE:torchup>
-          -DSCREENSHOTS=${CMAKE_SOURCE_DIR}/docs/screenshots
+          -DSCREENSHOTS=${CMAKE_CURRENT_BINARY_DIR}/browser/screenshots
           -P ${CMAKE_CURRENT_SOURCE_DIR}/browser/run.cmake)
 set_tests_properties(ServeBrowser.SelectorPage PROPERTIES TIMEOUT 600)

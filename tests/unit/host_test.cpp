@@ -32,6 +32,101 @@ TEST(RootedFs, ReadsUnderRootOnly) {
   EXPECT_EQ(fs->read_file("/etc/os-release", 3), "ID=");
 }
 
+// Links inside a root are resolved inside it: an absolute target is re-rooted and ".."
+// stops at the root, as for a process chroot(2)ed there. The "outside" file stands for
+// the host's own file that the OS would otherwise reach.
+class RootedFsLinks : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    outside.write("secret", "HOST FILE\n");
+    root.write("usr/lib/os-release", "ID=inside\n");
+    root.write("usr/lib/x86_64-linux-gnu/libc.so.6", "libc inside\n");
+    std::filesystem::create_directories(root.path() / "etc");
+    std::filesystem::create_directories(root.path() / "opt/tool-1.0/bin");
+    root.write("opt/tool-1.0/bin/run", "#!\n");
+    std::filesystem::permissions(root.path() / "opt/tool-1.0/bin/run",
+                                 std::filesystem::perms::owner_all);
+  }
+  void link(const std::string& target, const std::string& rel) const {
+    std::filesystem::create_directories((root.path() / rel).parent_path());
+    std::filesystem::create_symlink(target, root.path() / rel);
+  }
+
+  TempDir outside;
+  TempDir root;
+};
+
+TEST_F(RootedFsLinks, AbsoluteTargetIsReRooted) {
+  link("/usr/lib/os-release", "etc/os-release");
+  link(outside.str() + "/secret", "etc/escape");  // the host's path, absent under the root
+  link("/usr/lib", "lib");                         // merged /usr, absolute
+  link("/opt/tool-1.0", "opt/tool");
+  auto fs = make_rooted_fs(root.str());
+  EXPECT_EQ(fs->read_file("/etc/os-release"), "ID=inside\n");
+  EXPECT_FALSE(fs->read_file("/etc/escape"));
+  EXPECT_FALSE(fs->exists("/etc/escape"));
+  EXPECT_EQ(fs->read_file("/lib/x86_64-linux-gnu/libc.so.6"), "libc inside\n");
+  EXPECT_TRUE(fs->is_dir("/lib/x86_64-linux-gnu"));
+  EXPECT_EQ(fs->list_dir("/lib"), (std::vector<std::string>{"os-release", "x86_64-linux-gnu"}));
+  EXPECT_TRUE(fs->is_executable("/opt/tool/bin/run"));
+  EXPECT_TRUE(fs->is_dir("/opt/tool"));
+  EXPECT_EQ(fs->real_path("/opt/tool/bin/run"), root.str() + "/opt/tool-1.0/bin/run");
+  EXPECT_EQ(fs->real_path("/etc/os-release"), root.str() + "/usr/lib/os-release");
+}
+
+TEST_F(RootedFsLinks, ReadLinkResolvesTheDirectoriesButNotTheLink) {
+  link("/usr/lib", "lib");
+  link("os-release", "usr/lib/os-release-link");
+  link(outside.str(), "usr/lib/out");  // a directory link to the host's directory
+  auto fs = make_rooted_fs(root.str());
+  EXPECT_EQ(fs->read_link("/lib/os-release-link"), "os-release");  // through the /lib link
+  EXPECT_EQ(fs->read_link("/lib"), "/usr/lib");
+  EXPECT_FALSE(fs->read_link("/usr/lib/os-release"));  // a file, not a link
+  EXPECT_FALSE(fs->read_link("/usr/lib/out/secret"));  // not followed to the host
+  EXPECT_FALSE(fs->read_file("/usr/lib/out/secret"));
+  EXPECT_TRUE(fs->list_dir("/usr/lib/out").empty());
+}
+
+TEST_F(RootedFsLinks, DotDotStopsAtTheRoot) {
+  // From <root>/etc, eight ".." climb past the root on the host; inside, they stop at it.
+  link("../../../../../../../../usr/lib/os-release", "etc/os-release");
+  std::string up;
+  for (int i = 0; i < 20; ++i) up += "../";
+  link(up + outside.path().relative_path().string() + "/secret", "etc/escape");
+  auto fs = make_rooted_fs(root.str());
+  EXPECT_EQ(fs->read_file("/etc/os-release"), "ID=inside\n");
+  EXPECT_FALSE(fs->read_file("/etc/escape"));
+  EXPECT_FALSE(fs->exists("/etc/escape"));
+  EXPECT_EQ(fs->read_file("/etc/../../etc/passwd"), std::nullopt);  // ".." in the path asked
+}
+
+TEST_F(RootedFsLinks, LoopsAndLongChainsAreUnreadable) {
+  link("b", "etc/a");
+  link("a", "etc/b");
+  link("self", "etc/self");
+  // A chain of 40 links (Linux's limit) still resolves; 41 do not.
+  for (int i = 0; i < 41; ++i) link("c" + std::to_string(i + 1), "etc/c" + std::to_string(i));
+  root.write("etc/c41", "end\n");
+  auto fs = make_rooted_fs(root.str());
+  EXPECT_FALSE(fs->read_file("/etc/a"));
+  EXPECT_FALSE(fs->exists("/etc/self"));
+  EXPECT_FALSE(fs->is_dir("/etc/self"));
+  EXPECT_EQ(fs->read_link("/etc/self"), "self");  // the link itself can still be read
+  EXPECT_EQ(fs->read_file("/etc/c1"), "end\n");   // 40 links
+  EXPECT_FALSE(fs->read_file("/etc/c0"));          // 41 links
+}
+
+TEST_F(RootedFsLinks, MissingOrFileDirectoriesOnTheWayAreNotFound) {
+  link("/nowhere/at/all", "etc/dangling");
+  link("/missing/../usr/lib/os-release", "etc/via-missing");  // ENOENT at /missing
+  auto fs = make_rooted_fs(root.str());
+  EXPECT_FALSE(fs->exists("/etc/dangling"));
+  EXPECT_EQ(fs->read_link("/etc/dangling"), "/nowhere/at/all");
+  EXPECT_FALSE(fs->read_file("/usr/lib/os-release/x"));  // a file is not a directory
+  EXPECT_FALSE(fs->exists("/etc/via-missing"));
+  EXPECT_TRUE(fs->is_dir("/"));
+}
+
 TEST(ProcessRunner, RunsArgvWithoutShell) {
   auto runner = make_process_runner();
   RunOptions opts;

@@ -196,6 +196,7 @@ TEST(VerifyChecks, RocmArchUsesGfxTarget) {
 
 PairingTable pairing_table() {
   PairingTable table;
+  table["1.13.0"] = {{"0.14.0"}, {"0.13.0"}};
   table["1.13.1"] = {{"0.14.1"}, {"0.13.1"}};
   table["2.0.1"] = {{"0.15.2"}, {"2.0.2"}};
   table["1.10.0"] = {{"0.10.1", "0.11.0"}, {}};
@@ -222,6 +223,27 @@ TEST(VerifyChecks, PackagePairing) {
       {"local tag mismatch", "2.0.1+cu118", pkg("0.15.2+cpu"), CheckStatus::kFail,
        "+cpu build but torch 2.0.1+cu118 is +cu118"},
       {"either of two", "1.10.0", pkg("0.11.0"), CheckStatus::kPass, "pairs"},
+      // Pairing goes by minor series: Debian's python3-torch 1.13.0a0 with
+      // python3-torchvision 0.14.1a0 is a matched pair (issue 10, part 9).
+      {"debian distribution pair", "1.13.0a0", pkg("0.14.1a0"), CheckStatus::kPass,
+       "torchvision 0.14.1a0 is in the 0.14.x series that pairs with torch 1.13.x; note: torch "
+       "1.13.0 was released with torchvision 0.14.0"},
+      {"patch difference", "1.13.1", pkg("0.14.0"), CheckStatus::kPass,
+       "note: torch 1.13.1 was released with torchvision 0.14.1"},
+      {"distribution build of the exact release", "1.13.1", pkg("0.14.1a0"), CheckStatus::kPass,
+       "pairs with torch 1.13.1; note: 0.14.1a0 is a distribution or pre-release build"},
+      {"distribution local labels", "1.13.0a0+gitunknown", pkg("0.14.1+debian"),
+       CheckStatus::kPass, "0.14.x series"},
+      {"series without the release", "1.13.2", pkg("0.14.1"), CheckStatus::kPass,
+       "no release of torch 1.13.2 is recorded"},
+      {"other series from a distribution torch", "1.13.0a0", pkg("0.15.2"), CheckStatus::kFail,
+       "0.15.2 does not pair with torch 1.13.0 (which pairs with torchvision 0.14.0); it was "
+       "released with torch 2.0.1"},
+      {"other series, release not recorded", "1.13.2", pkg("0.15.2"), CheckStatus::kFail,
+       "(which pairs with torchvision 0.14.x)"},
+      {"older series", "2.0.1", pkg("0.14.1a0"), CheckStatus::kFail, "released with torch 1.13.1"},
+      {"variant labels still must agree", "1.13.1+cu117", pkg("0.14.0+cu116"), CheckStatus::kFail,
+       "+cu116 build but torch 1.13.1+cu117 is +cu117"},
       {"no data", "9.9.9", pkg("1.0.0"), CheckStatus::kPass, "no pairing data"},
       {"not installed", "1.13.1", ProbePackage{}, CheckStatus::kSkip, "not installed"},
       {"import error", "1.13.1",
@@ -242,6 +264,29 @@ TEST(VerifyChecks, PackagePairing) {
   ProbeTorch t = cpu_torch();
   Check fix = package_check("torchvision", pkg("0.15.2"), t, &table);
   EXPECT_EQ(fix.fix, "pip install torchvision==0.14.1 from the same index as torch");
+  // An exact pair says no more than that.
+  Check exact = package_check("torchvision", pkg("0.14.1+cu117"),
+                              [] { auto c = cpu_torch(); c.version = "1.13.1+cu117"; return c; }(),
+                              &table);
+  EXPECT_EQ(exact.reason, "torchvision 0.14.1+cu117 pairs with torch 1.13.1");
+  // A torch release the table lacks: the hint names the newest of its series.
+  t.version = "1.13.2";
+  EXPECT_EQ(package_check("torchvision", pkg("0.15.2"), t, &table).fix,
+            "pip install torchvision==0.14.1 from the same index as torch");
+}
+
+// torchaudio goes by the same rule, with its own series (0.13.x with torch 1.13.x).
+TEST(VerifyChecks, TorchaudioPairsByMinorSeries) {
+  auto table = pairing_table();
+  ProbeTorch t = cpu_torch();
+  t.version = "1.13.0a0";
+  auto audio = [&](const char* version) {
+    return package_check("torchaudio", ProbePackage{true, version, std::nullopt}, t, &table);
+  };
+  EXPECT_EQ(audio("0.13.1").status, CheckStatus::kPass) << audio("0.13.1").reason;
+  EXPECT_EQ(audio("0.13.0").reason, "torchaudio 0.13.0 pairs with torch 1.13.0");
+  EXPECT_EQ(audio("0.14.1").status, CheckStatus::kFail) << audio("0.14.1").reason;
+  EXPECT_EQ(audio("2.0.2").status, CheckStatus::kFail) << audio("2.0.2").reason;
 }
 
 TEST(VerifyChecks, ProbeFailuresBecomeOneFailedCheck) {

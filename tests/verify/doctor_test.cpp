@@ -207,13 +207,24 @@ TEST(DoctorCli, JsonCarriesPipsSettings) {
   EXPECT_EQ(j["pip_config"]["extra_index_urls"][0]["origin"], "pip config global.extra-index-url");
 }
 
+// Skips, saying so, only where Debian's python3-torch is genuinely absent.
+std::string debian_torch_absent() {
+  if (!std::filesystem::exists("/usr/bin/python3")) return "no /usr/bin/python3";
+  if (!std::filesystem::exists("/usr/lib/python3/dist-packages/torch/__init__.py")) {
+    return "Debian's python3-torch is not installed (no /usr/lib/python3/dist-packages/torch)";
+  }
+  return {};
+}
+
 TEST(DoctorCli, DebianTorchIsHealthy) {
+  if (auto why = debian_torch_absent(); !why.empty()) GTEST_SKIP() << why;
   auto r = torchup({"doctor", "--python", "/usr/bin/python3"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("No problems found."), std::string::npos) << r.out;
 }
 
 TEST(DoctorCli, ShadowingFakeTorchWithWrongTorchvision) {
+  if (auto why = debian_torch_absent(); !why.empty()) GTEST_SKIP() << why;  // the shadowed one
   TempDir dir;
   dir.write("site/torch/__init__.py",
             "__version__ = '1.13.1'\nclass _V:\n    cuda = None\n    hip = None\nversion = _V()\n"

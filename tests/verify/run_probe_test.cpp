@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "act/verify.h"
+#include "act/verify_checks_internal.h"
 #include "data/store.h"
 #include "host/scripted.h"
 #include "support/temp_dir.h"
@@ -157,6 +158,40 @@ TEST(PairingTable, EmbeddedDataHasTheKnownPairs) {
   EXPECT_EQ(table->at("1.13.1").torchaudio, std::vector<std::string>{"0.13.1"});
   // Sources disagree for 1.10.0: both values are kept.
   EXPECT_EQ(table->at("1.10.0").torchvision.size(), 2u);
+}
+
+// The pairing rule over the embedded data: Debian 12's python3-torch (1.13.0a0) with its
+// python3-torchvision (0.14.1a0) and python3-torchaudio (0.13.1) passes; another minor
+// series fails.
+TEST(PairingTable, EmbeddedDataPairsByMinorSeries) {
+  TempDir nothing;
+  auto fs = host::make_rooted_fs(nothing.str());
+  data::DataStore store(*fs, {});
+  auto table = load_pairing_table(store);
+  ASSERT_TRUE(table) << table.error().message;
+  struct Case {
+    const char* torch;
+    const char* package;
+    const char* version;
+    CheckStatus expected;
+  };
+  const std::vector<Case> cases = {
+      {"1.13.0a0", "torchvision", "0.14.1a0", CheckStatus::kPass},
+      {"1.13.0a0", "torchaudio", "0.13.1", CheckStatus::kPass},
+      {"1.13.1", "torchvision", "0.14.0", CheckStatus::kPass},
+      {"2.5.1+cu124", "torchvision", "0.20.0+cu124", CheckStatus::kPass},
+      {"2.5.1", "torchaudio", "2.5.0", CheckStatus::kPass},
+      {"1.13.0a0", "torchvision", "0.15.1", CheckStatus::kFail},
+      {"2.5.1+cu124", "torchvision", "0.19.1+cu124", CheckStatus::kFail},
+      {"2.5.1", "torchaudio", "2.4.1", CheckStatus::kFail},
+  };
+  for (const auto& c : cases) {
+    ProbeTorch torch;
+    torch.version = c.torch;
+    auto check = package_check(c.package, ProbePackage{true, c.version, std::nullopt}, torch, &*table);
+    EXPECT_EQ(check.status, c.expected) << c.torch << " " << c.package << " " << c.version << ": "
+                                        << check.reason;
+  }
 }
 
 TEST(PairingTable, BadDataNamesFileAndField) {
