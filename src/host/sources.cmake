@@ -5,4 +5,8 @@ target_sources(torchup_core PRIVATE
   src/host/env_http.cpp
   src/host/system_linux.cpp
   src/host/scripted.cpp
+  src/host/programs.cpp
+  src/host/clock.cpp
+  src/host/terminal_posix.cpp
+  src/host/browser_linux.cpp
 )
