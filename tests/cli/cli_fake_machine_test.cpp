@@ -52,8 +52,11 @@ TEST(CliOnFakeMachine, PlanChoosesACudaBuildTheDriverRuns) {
   EXPECT_EQ(j["python"], "3.10");
   const std::string platform = j["platform"];
   ASSERT_EQ(platform.rfind("cu12", 0), 0u) << platform;
-  // 550.54.14 runs CUDA up to 12.4 (NVIDIA's Table 3): a fully supported variant.
-  EXPECT_LE(std::stoi(platform.substr(2)), 124);
+  // 550.54.14 runs CUDA up to 12.4 (NVIDIA's Table 3); a newer 12.x variant runs only
+  // through minor-version compatibility, and the plan says so (DESIGN §3).
+  if (std::stoi(platform.substr(2)) > 124) {
+    EXPECT_FALSE(j["warnings"].empty()) << r.out;
+  }
   EXPECT_NE(j["command"].get<std::string>().find("--index-url https://download.pytorch.org/whl/" + platform),
             std::string::npos);
   EXPECT_TRUE(machine.runner().calls().empty());
@@ -116,7 +119,10 @@ TEST(CliOnFakeMachine, InstallAtATerminalOffersAVenvForPep668AndADeclineRunsNoth
   EXPECT_EQ(machine.terminal().questions(), 1);
   EXPECT_NE(r.out.find("Create a venv at /home/u/.venvs/torch"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Nothing installed: pip would refuse to install into /usr (PEP 668)"), std::string::npos) << r.out;
-  for (const auto& call : machine.runner().calls()) EXPECT_NE(call.size() > 1 ? call[1] : "", "-m") << "ran " << call[0];
+  for (const auto& call : machine.runner().calls()) {
+    const bool installs = call.size() > 3 && call[1] == "-m" && (call[2] == "venv" || call[3] == "install");
+    EXPECT_FALSE(installs) << "ran " << call[0] << " " << call[1] << " " << call[2];
+  }
 }
 
 // Enter (yes) at the offer: the venv is made with the interpreter, and pip runs in it.

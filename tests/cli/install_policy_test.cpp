@@ -157,8 +157,12 @@ TEST(InstallPolicy, InstallerChoice) {
     ASSERT_TRUE(choice) << where << ": " << choice.error().message;
     EXPECT_EQ(choice->installer, *c.expected) << where;
     EXPECT_NE(choice->note.find(c.note_or_error), std::string::npos) << where << ": " << choice->note;
-    if (c.note_or_error.empty()) EXPECT_TRUE(choice->note.empty()) << where << ": " << choice->note;
-    if (choice->installer != Installer::kPip) EXPECT_EQ(choice->program.find(path.dir.path().string()), 0u);
+    if (c.note_or_error.empty()) {
+      EXPECT_TRUE(choice->note.empty()) << where << ": " << choice->note;
+    }
+    if (choice->installer != Installer::kPip) {
+      EXPECT_EQ(choice->program.find(path.dir.path().string()), 0u) << where;
+    }
   }
 }
 
