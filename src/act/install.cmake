@@ -1,6 +1,7 @@
-# install (issue 5, install half).
+# install.
 target_sources(torchup_core PRIVATE
-  src/act/install.cpp             # run the plan with pip/uv/conda, classify failures, retry, verify, report state
+  src/act/install.cpp             # argv for pip/uv/conda, index checks, interpreter facts, JSON
+  src/act/install_run.cpp         # one install: lock, environment, the attempt loop (remedy_for), verify
   src/act/install_lock_posix.cpp  # flock(2) lock per environment (a second install is refused)
 )
 target_sources(torchup_core PRIVATE

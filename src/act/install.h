@@ -65,7 +65,8 @@ struct InstallRequest {
   bool dry_run = false;                    // only report what would run
   std::map<std::string, std::string> env;  // extra environment for pip (tests isolate pip config)
   std::chrono::milliseconds step_timeout{std::chrono::minutes(60)};
-  // --- added for `torchup install [plan options]` ---
+  // After Ctrl-C, how long the installer may take to stop before it is killed.
+  std::chrono::milliseconds interrupt_grace{std::chrono::seconds(10)};
   Installer installer = Installer::kPip;
   std::string installer_program;           // uv / conda / mamba executable (pip: unused)
   std::optional<std::string> env_dir;      // environment to lock when not a venv (sys.prefix)
@@ -74,15 +75,48 @@ struct InstallRequest {
   PipSettings pip_settings;                // pip's own index settings (read_pip_settings), for the build check
 };
 
+// What ended an install that did not succeed (the internal type; JSON keeps the
+// catalogue's string ids in failure_id). Exit codes: app::exit_code.
+enum class InstallFailure {
+  kNone,               // installed (or, dry run, nothing to do)
+  kNoFit,              // the plan's verdict: nothing fits ("no-fit")
+  kRefused,            // the request cannot run (bad index URL, no installer program): nothing ran
+  kPep668,             // the interpreter is externally managed ("pep668-externally-managed")
+  kLocked,             // another install holds the environment ("install-locked")
+  kInterrupted,        // Ctrl-C ("interrupted")
+  kEnvironmentFailed,  // the venv / conda env could not be created
+  kNotStarted,         // the installer could not be run
+  kInstallerFailed,    // the installer failed (failure_id: the catalogue's id, or none when unknown)
+  kIndexWithoutTorch,  // the index lists no torch ("index-without-torch")
+  kEveryIndexFailed,   // each index failed in a way the next one might not
+  kImportFailed,       // installed, `import torch` fails
+  kVerifyFailed,       // installed, verify found problems or could not run ("verify-failed")
+  kWrongBuild,         // installed, not the planned build ("wrong-build")
+};
+const char* to_string(InstallFailure failure);
+
+// What the attempt loop does after a failed installer run, by failure kind
+// (data/install-failures.json ids; the guide: MemoryError -> --no-cache-dir).
+enum class Remedy {
+  kStop,               // say the cause and the fix
+  kRetryWithoutCache,  // once, with --no-cache-dir (uv: --no-cache)
+  kRetryAfterPause,    // once, after a second
+  kNextIndex,          // give up on this index; the next one (mirror, then official) may work
+};
+// `tries_on_index` / `tries_in_install`: how often this failure was already seen on
+// this index / in this install (each rule counts one of them). conda has no
+// --no-cache-dir, so its MemoryError stops. Unknown failures stop.
+Remedy remedy_for(std::string_view failure_id, int tries_on_index, int tries_in_install, Installer installer);
+
 struct InstallOutcome {
   bool ok = false;
+  InstallFailure failure = InstallFailure::kNone;
   std::vector<std::vector<std::string>> commands;  // every argv run (or, dry run, to run)
   std::optional<std::string> failure_id;           // catalogue id of the failure, when known
   std::string message;                             // what happened and the fix
   std::string state;                               // what the environment holds now
   std::string output_tail;                         // installer's last lines on an unknown failure
   std::string installed_version;                   // torch.__version__ after a successful install
-  // --- added ---
   std::string installer;                           // "pip", "uv", "conda", "mamba"
   std::string python;                              // the interpreter installed into
   std::optional<IndexSource> source_used;          // the index the successful run used
@@ -146,10 +180,6 @@ std::vector<std::string> uv_install_argv(const std::string& uv, const std::strin
 Expected<std::vector<std::string>> conda_install_argv(const std::string& program, const std::string& prefix,
                                                       const model::Plan& plan);
 
-// Finds a program on $PATH through the host (nullopt when absent); a name with '/'
-// is checked as given.
-std::optional<std::string> find_program(const host::Host& host, const std::string& name);
-
 // What an interpreter says about itself (one short process, argv only).
 struct InterpreterInfo {
   std::string executable;  // sys.executable
@@ -163,8 +193,10 @@ struct InterpreterInfo {
 Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::string& python,
                                                std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// Runs the install. `progress` receives torchup's own step lines and the
-// installer's output as it arrives.
+// Runs the install: checks the request, locks the environment, creates the venv
+// (conda env) when asked, then the attempt loop (indexes in order; remedy_for decides
+// after each failure), then verifies. `progress` receives torchup's own step lines
+// and the installer's output as it arrives. Time comes from host.clock.
 InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catalogue, const InstallRequest& request,
                            const std::function<void(std::string_view)>& progress);
 

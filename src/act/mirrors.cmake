@@ -1,4 +1,4 @@
-# --mirror auto|NAME|URL (issue 5, mirrors part).
+# --mirror auto|NAME|URL.
 target_sources(torchup_core PRIVATE
   src/act/mirrors.cpp  # mirrors.json parser, measured-throughput probes, source order
 )

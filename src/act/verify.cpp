@@ -35,13 +35,7 @@ Expected<std::string> resolve_python(const host::Host& host, const std::string& 
     }
     return given;
   }
-  if (auto path = host.env.get("PATH")) {
-    for (auto dir : str::split(*path, ':')) {
-      if (dir.empty()) continue;
-      std::string candidate = std::string(dir) + "/" + given;
-      if (host.fs.is_executable(candidate)) return candidate;
-    }
-  }
+  if (auto found = host::find_program(host, given)) return *found;
   return make_error(ErrorKind::kNotFound, "no " + given + " on PATH",
                     "pass --python with the full path of the interpreter");
 }

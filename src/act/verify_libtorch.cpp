@@ -66,14 +66,8 @@ std::optional<std::string> find_lib_dir(const host::FileSystem& fs, const std::s
 
 std::optional<std::string> find_on_path(const host::Host& host,
                                         const std::vector<std::string>& names) {
-  auto path = host.env.get("PATH");
-  if (!path) return std::nullopt;
   for (const auto& name : names) {
-    for (auto dir : str::split(*path, ':')) {
-      if (dir.empty()) continue;
-      std::string candidate = std::string(dir) + "/" + name;
-      if (host.fs.is_executable(candidate)) return candidate;
-    }
+    if (auto found = host::find_program(host, name)) return found;
   }
   return std::nullopt;
 }

@@ -52,18 +52,12 @@ const char* to_string(ProbeOutcome outcome) {
 std::optional<std::string> default_python(const host::Host& host) {
   for (const char* var : {"VIRTUAL_ENV", "CONDA_PREFIX"}) {
     if (auto prefix = host.env.get(var); prefix && !prefix->empty()) {
-      std::string candidate = *prefix + "/bin/python";
+      std::string candidate = host::venv_python(host, *prefix);
       if (host.fs.is_executable(candidate)) return candidate;
     }
   }
-  auto path = host.env.get("PATH");
-  if (!path) return std::nullopt;
   for (const char* name : {"python3", "python"}) {
-    for (auto dir : str::split(*path, ':')) {
-      if (dir.empty()) continue;
-      std::string candidate = std::string(dir) + "/" + name;
-      if (host.fs.is_executable(candidate)) return candidate;
-    }
+    if (auto found = host::find_program(host, name)) return found;
   }
   return std::nullopt;
 }

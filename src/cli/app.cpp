@@ -36,8 +36,10 @@ int report_parse_error(const CLI::ParseError& e, CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool out_is_tty) {
-  Context ctx(out, err, out_is_tty);
+int run(const std::vector<std::string>& args, host::Host& host, const Streams& streams) {
+  std::ostream& out = streams.out;
+  std::ostream& err = streams.err;
+  Context ctx(host, streams);
   CLI::App app(kDescription, "torchup");
   app.footer(kFooter);
   app.set_version_flag("--version", std::string("torchup ") + TORCHUP_VERSION);
@@ -69,7 +71,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   add_update_command(app, ctx);
 
   try {
-    app.parse(argc, argv);
+    // CLI11 takes the arguments last to first.
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    app.parse(reversed);
     if (app.get_subcommands().empty()) {
       if (!data_dir.empty()) ctx.global.data_dir = data_dir;
       if (!cache_dir.empty()) ctx.global.cache_dir = cache_dir;
@@ -96,6 +100,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   ctx.flush_data_warnings();
   out.flush();
   return ctx.exit_code;
+}
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool out_is_tty) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  auto live = host::OwnedHost::live();
+  return run(args, live->host(), Streams{out, err, out_is_tty});
 }
 
 }  // namespace torchup::cli

@@ -7,7 +7,7 @@ namespace torchup::cli {
 
 int run_default(Context& ctx) {
   PlanOptions options;  // this machine, the active Python, stable channel, pip
-  auto plan = compute_plan(ctx, options);
+  auto plan = app::compute_plan(ctx.services(), options);
   ctx.flush_data_warnings();
   if (!plan) return ctx.fail(plan.error());
   return print_plan(ctx, *plan, false);

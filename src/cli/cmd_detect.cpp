@@ -9,6 +9,7 @@
 #include <memory>
 #include <ostream>
 
+#include "app/tasks.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "detect/detect.h"
@@ -29,8 +30,7 @@ constexpr const char* kFooter =
     "  torchup detect --root /mnt/img a machine's files under a directory; nothing is executed";
 
 int run_detect(Context& ctx, const DetectCliOptions& opts) {
-  auto& host = ctx.machine_host(opts.root);
-  auto machine = detect::detect_machine(host, ctx.store());
+  auto machine = app::detect(ctx.services(), opts.root.value_or(""));
   // Malformed data files (--data-dir, the update cache) belong in the report's warnings.
   for (auto& w : ctx.take_data_warnings()) machine.warnings.push_back(std::move(w));
   if (opts.json) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "act/doctor.h"
+#include "app/tasks.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 
@@ -19,21 +20,12 @@ struct DoctorArgs {
 };
 
 int run_doctor(Context& ctx, const DoctorArgs& args) {
-  act::VerifyOptions options;
-  if (!args.python.empty()) options.python = args.python;
-  options.timeout = std::chrono::seconds(args.timeout_s);
-  auto report = act::run_doctor(ctx.live_host(), ctx.store(), options);
+  auto report = app::doctor(ctx.services(), args.python, std::chrono::seconds(args.timeout_s));
   if (!report) return ctx.fail(report.error());
   if (args.json) {
     ctx.out << act::to_json(*report).dump(2) << "\n";
   } else {
-    const Style s = ctx.style;
-    act::TextStyle style{[s](std::string_view t) { return s.green(t); },
-                         [s](std::string_view t) { return s.red(t); },
-                         [s](std::string_view t) { return s.yellow(t); },
-                         [s](std::string_view t) { return s.dim(t); },
-                         [s](std::string_view t) { return s.bold(t); }};
-    act::render_doctor(ctx.out, *report, style);
+    act::render_doctor(ctx.out, *report, text_style(ctx.style));
   }
   return report->ok() ? 0 : 1;
 }

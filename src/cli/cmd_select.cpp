@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "app/tasks.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "render/select_output.h"
@@ -34,20 +35,7 @@ constexpr const char* kFooter =
     "  torchup select --torch 2.5.1 --os linux --platform rocm6.2 --json";
 
 int run_select(Context& ctx, const SelectOptions& options) {
-  auto selector = render::Selector::load(ctx.store());
-  if (!selector) return ctx.fail(selector.error());
-  const auto& q = options.query;
-  if (q.platform.empty() && str::to_lower(q.package) != "source") {
-    std::string package = q.package.empty() ? (q.language == "cpp" ? "libtorch" : "pip") : str::to_lower(q.package);
-    std::vector<std::string> names;
-    for (const auto& p : selector->platforms(q.torch, str::to_lower(q.os), package)) {
-      names.push_back(p.site_id.empty() ? p.name : p.name + " (" + p.site_id + ")");
-    }
-    std::string message = "--platform is required";
-    if (!names.empty()) message += "; valid choices here: " + str::join(names, ", ");
-    return ctx.fail(make_error(ErrorKind::kUsage, message, "run 'torchup select --help' for the options"));
-  }
-  auto result = selector->select(q);
+  auto result = app::select(ctx.services(), options.query);
   if (!result) return ctx.fail(result.error());
   ctx.flush_data_warnings();
   for (const auto& w : result->warnings) ctx.err << ctx.style.yellow("torchup: warning: ") << w << "\n";

@@ -1,20 +1,24 @@
-// `torchup serve`: the Start Locally selector as a local web page (issue 6).
+// `torchup serve`: the Start Locally selector as a local web page.
 // Parses options, builds the API over the same core calls as the CLI, serves on
 // 127.0.0.1 until SIGINT/SIGTERM, then stops cleanly (exit 0).
 //
-// /api/machine and /api/plan run this same binary's `detect --json` and
-// `plan --json` (through the host's process runner, argv only), so the page shows
-// exactly what those commands report, with the same --profile/--python options.
-// With --profile, the machine is the profile itself (no detection at all).
+// /api/machine and /api/plan are app::detect and app::compute_plan, run in this
+// process once at start-up, so the page shows exactly what `detect --json` and
+// `plan --json` report, with the same --profile/--python options, and serving
+// starts no process. With --profile, the machine is the profile itself.
 #include <CLI/CLI.hpp>
 
-#include <csignal>
 #include <filesystem>
 #include <memory>
-#include <pthread.h>
+#include <mutex>
+#include <optional>
 
+#include "app/plan.h"
+#include "app/tasks.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "host/desktop.h"
+#include "host/interrupt.h"
 #include "render/selector.h"
 #include "serve/api.h"
 #include "serve/server.h"
@@ -41,29 +45,36 @@ constexpr const char* kFooter =
     "  torchup serve --port 0 --open # any free port, open the browser\n"
     "  torchup serve --profile node.json";
 
-// Runs `torchup <args> --json` (this very binary) and returns its JSON output.
-serve::JsonProvider self_json(Context& ctx, std::vector<std::string> args) {
-  return [&ctx, args]() -> Expected<nlohmann::json> {
-    host::Host& host = ctx.live_host();
-    auto self = host.fs.read_link("/proc/self/exe");
-    if (!self) return make_error(ErrorKind::kEnvironment, "cannot find the torchup binary (/proc/self/exe)");
-    std::vector<std::string> argv = {*self};
-    if (ctx.global.data_dir) argv.insert(argv.end(), {"--data-dir", *ctx.global.data_dir});
-    if (ctx.global.cache_dir) argv.insert(argv.end(), {"--cache-dir", *ctx.global.cache_dir});
-    argv.insert(argv.end(), args.begin(), args.end());
-    host::RunOptions options;
-    options.timeout = std::chrono::seconds(120);
-    auto run = host.runner.run(argv, options);
-    // plan exits 1 when no build fits, and still prints its JSON answer.
-    if (run.started && !run.timed_out && (run.exit_code == 0 || run.exit_code == 1)) {
-      auto parsed = nlohmann::json::parse(run.out, nullptr, false);
-      if (!parsed.is_discarded()) return parsed;
-    }
-    std::string why = run.started ? std::string(str::trim(run.err)) : run.start_error;
-    auto first_line = str::lines(why);
-    return make_error(ErrorKind::kEnvironment,
-                      "`torchup " + str::join(args, " ") + "` failed" +
-                          (first_line.empty() ? std::string() : ": " + std::string(first_line.front())));
+// /api/machine and /api/plan: app::detect and app::compute_plan in this process, with
+// the store's warnings (a bad --data-dir file) in the document's own warnings as
+// `detect --json` and `plan --json` report them. One at a time: the store loads lazily.
+struct InProcess {
+  explicit InProcess(Context& c) : ctx(c) {}
+  Context& ctx;
+  std::mutex mu;
+};
+
+void add_store_warnings(Context& ctx, nlohmann::json& document) {
+  for (const auto& w : ctx.store().warnings()) document["warnings"].push_back(w);
+}
+
+serve::JsonProvider machine_json(std::shared_ptr<InProcess> self) {
+  return [self]() -> Expected<nlohmann::json> {
+    std::lock_guard lock(self->mu);
+    auto j = model::to_json(app::detect(self->ctx.services()));
+    add_store_warnings(self->ctx, j);
+    return j;
+  };
+}
+
+serve::JsonProvider plan_json(std::shared_ptr<InProcess> self, app::PlanRequest request) {
+  return [self, request]() -> Expected<nlohmann::json> {
+    std::lock_guard lock(self->mu);
+    auto plan = app::compute_plan(self->ctx.services(), request);
+    if (!plan) return plan.error();
+    auto j = model::to_json(*plan);
+    add_store_warnings(self->ctx, j);
+    return j;
   };
 }
 
@@ -82,28 +93,27 @@ int run_serve(Context& ctx, const ServeOptions& options) {
   if (!selector) return ctx.fail(selector.error());
   ctx.flush_data_warnings();
 
-  // The host's file reader takes absolute paths; the child `plan` gets the same one.
+  // The host's file reader takes absolute paths.
   std::string profile = options.profile.empty() ? "" : std::filesystem::absolute(options.profile).string();
-  std::vector<std::string> plan_args = {"plan", "--json"};
-  if (!profile.empty()) plan_args.insert(plan_args.end(), {"--profile", profile});
-  if (!options.python.empty()) plan_args.insert(plan_args.end(), {"--python", options.python});
+  app::PlanRequest plan_request;
+  plan_request.profile = profile;
+  plan_request.prefs.python = options.python;
+  auto in_process = std::make_shared<InProcess>(ctx);
   serve::MachineSources sources;
-  sources.machine = serve::run_once(profile.empty() ? self_json(ctx, {"detect", "--json"}) : profile_json(ctx, profile));
-  sources.plan = serve::run_once(self_json(ctx, plan_args));
+  sources.machine = serve::run_once(profile.empty() ? machine_json(in_process) : profile_json(ctx, profile));
+  sources.plan = serve::run_once(plan_json(in_process, plan_request));
+  // Detect and plan now, before serving: detection runs programs (nvidia-smi, the
+  // interpreters), and serving starts none.
+  (void)sources.machine();
+  (void)sources.plan();
   serve::Api api(std::make_shared<const render::Selector>(std::move(*selector)), std::move(sources));
 
-  // Block the stop signals before the server's threads start (they inherit the
-  // mask), so only this thread receives them, in sigwait below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  sigset_t previous;
-  pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
-
+  // Before the server's threads start: only this thread receives Ctrl-C, in wait() below.
+  std::optional<host::StopSignals> stop_signals;
+  stop_signals.emplace();
   auto server = serve::Server::start(std::move(api), options.port);
   if (!server) {
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    stop_signals.reset();
     return ctx.fail(server.error());
   }
   ctx.out << (*server)->url() << std::endl;
@@ -112,16 +122,16 @@ int run_serve(Context& ctx, const ServeOptions& options) {
   if (options.open) {
     host::RunOptions run_options;
     run_options.timeout = std::chrono::seconds(10);
-    auto opened = ctx.live_host().runner.run({"xdg-open", (*server)->url()}, run_options);
+    const auto open_argv = host::browser_command((*server)->url());
+    auto opened = ctx.live_host().runner.run(open_argv, run_options);
     if (!opened.ok()) {
-      ctx.err << ctx.style.yellow("torchup: warning: ") << "could not open a browser (xdg-open"
+      ctx.err << ctx.style.yellow("torchup: warning: ") << "could not open a browser (" << open_argv.front()
               << (opened.started ? " failed" : ": " + opened.start_error) << "); open the URL yourself\n";
     }
   }
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  stop_signals->wait();
   (*server)->stop();
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  stop_signals.reset();
   ctx.err << "torchup: stopped" << std::endl;
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <ostream>
 
+#include "app/tasks.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "data/published.h"
@@ -33,32 +34,16 @@ struct UpdateCommandOptions {
 };
 
 int run_update(Context& ctx, const UpdateCommandOptions& o) {
-  auto& host = ctx.live_host();
-  auto cache_dir = ctx.global.cache_dir ? ctx.global.cache_dir : data::default_cache_dir(host.env);
-  if (!cache_dir) {
-    return ctx.fail(make_error(ErrorKind::kUsage, "no cache directory: HOME is not set",
-                               "pass --cache-dir DIR or set TORCHUP_CACHE_DIR"));
-  }
-  // What torchup used before, to say what changed (cache or embedded copy).
-  std::string before;
-  std::string before_origin;
-  {
-    auto current = ctx.store().load<data::PublishedVersions>(
-        data::kPublishedVersionsName,
-        [](const std::string& text) { return data::parse_published_versions(text); });
-    if (current) {
-      before = current->latest_stable;
-      before_origin = ctx.store().origins().at(data::kPublishedVersionsName);
-    }
-  }
-  data::UpdateOptions options;
-  options.url = o.url;
-  options.cache_dir = *cache_dir;
-  options.allow_insecure = o.allow_insecure;
-  options.fetched_at = data::utc_iso8601(std::chrono::system_clock::now());
-  if (!o.json) ctx.err << ctx.style.dim("Downloading " + o.url + " ...") << "\n";
-  auto result = data::update_published_versions(host.http, options);
-  if (!result) return ctx.fail(result.error());
+  app::UpdateRequest request;
+  request.url = o.url;
+  request.cache_dir = ctx.global.cache_dir;
+  request.allow_insecure = o.allow_insecure;
+  if (!o.json) request.on_download = [&ctx](const std::string& url) { ctx.err << ctx.style.dim("Downloading " + url + " ...") << "\n"; };
+  auto updated = app::update(ctx.services(), request);
+  if (!updated) return ctx.fail(updated.error());
+  const data::UpdateResult* result = &updated->result;
+  const std::string& before = updated->previous_latest_stable;
+  const std::string& before_origin = updated->previous_origin;
 
   if (o.json) {
     nlohmann::json j = {{"schema", "torchup.update/1"},

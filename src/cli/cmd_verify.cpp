@@ -7,6 +7,7 @@
 #include "act/verify.h"
 #include "act/verify_libtorch.h"
 #include "act/verify_text.h"
+#include "app/tasks.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 
@@ -22,52 +23,31 @@ struct VerifyArgs {
   bool no_compile = false;
 };
 
-act::TextStyle text_style(const Context& ctx) {
-  const Style s = ctx.style;
-  return {[s](std::string_view t) { return s.green(t); }, [s](std::string_view t) { return s.red(t); },
-          [s](std::string_view t) { return s.yellow(t); }, [s](std::string_view t) { return s.dim(t); },
-          [s](std::string_view t) { return s.bold(t); }};
-}
-
 int run_verify(Context& ctx, const VerifyArgs& args) {
-  host::Host& host = ctx.live_host();
-  const auto timeout = std::chrono::seconds(args.timeout_s);
-  std::optional<act::LibtorchReport> libtorch;
-  if (!args.libtorch.empty()) {
-    act::LibtorchOptions options{args.libtorch, !args.no_compile, std::max(timeout, std::chrono::seconds(300))};
-    auto report = act::check_libtorch(host, options);
-    if (!report) return ctx.fail(report.error());
-    libtorch = std::move(report.value());
-    if (args.python.empty()) {
-      if (args.json) {
-        ctx.out << act::to_json(*libtorch).dump(2) << "\n";
-      } else {
-        act::render_libtorch(ctx.out, *libtorch, text_style(ctx));
-      }
-      return libtorch->ok() ? 0 : 1;
-    }
+  app::VerifyRequest request{args.python, args.libtorch, !args.no_compile, std::chrono::seconds(args.timeout_s)};
+  auto result = app::verify(ctx.services(), request);
+  if (!result) return ctx.fail(result.error());
+  const auto& libtorch = result->libtorch;
+  if (!result->python) {
+    if (args.json) ctx.out << act::to_json(*libtorch).dump(2) << "\n";
+    else act::render_libtorch(ctx.out, *libtorch, text_style(ctx.style));
+    return result->ok() ? 0 : 1;
   }
-  act::VerifyOptions options;
-  if (!args.python.empty()) options.python = args.python;
-  options.timeout = timeout;
-  auto report = act::verify_python(host, ctx.store(), options);
-  if (!report) return ctx.fail(report.error());
-  bool ok = report->ok() && (!libtorch || libtorch->ok());
   if (args.json) {
-    auto j = act::to_json(*report);
+    auto j = act::to_json(*result->python);
     if (libtorch) {
       j["libtorch"] = act::to_json(*libtorch);
-      j["ok"] = ok;
+      j["ok"] = result->ok();
     }
     ctx.out << j.dump(2) << "\n";
   } else {
-    act::render_verify(ctx.out, *report, text_style(ctx));
+    act::render_verify(ctx.out, *result->python, text_style(ctx.style));
     if (libtorch) {
       ctx.out << "\n";
-      act::render_libtorch(ctx.out, *libtorch, text_style(ctx));
+      act::render_libtorch(ctx.out, *libtorch, text_style(ctx.style));
     }
   }
-  return ok ? 0 : 1;
+  return result->ok() ? 0 : 1;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -11,6 +13,14 @@ class App;
 namespace torchup::cli {
 
 class Context;
+struct Streams;
+}  // namespace torchup::cli
+
+namespace torchup::host {
+struct Host;
+}
+
+namespace torchup::cli {
 
 void add_select_command(CLI::App& app, Context& ctx);
 void add_cuda_compat_command(CLI::App& app, Context& ctx);
@@ -25,7 +35,11 @@ void add_serve_command(CLI::App& app, Context& ctx);
 // `torchup` with no subcommand (DESIGN §2: same as `torchup plan`).
 int run_default(Context& ctx);
 
-// Entry point used by main() and by tests (which pass string streams).
+// The whole command line on `host`: `args` without the program name; output to
+// `streams`. main() passes the live host; tests pass a fake machine.
+int run(const std::vector<std::string>& args, host::Host& host, const Streams& streams);
+
+// The same on this computer's live host (argv[0] is the program name).
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool out_is_tty);
 
 }  // namespace torchup::cli

@@ -20,23 +20,34 @@ std::string Style::yellow(std::string_view s) const { return wrap(color, "33", s
 std::string Style::red(std::string_view s) const { return wrap(color, "31", s); }
 std::string Style::cyan(std::string_view s) const { return wrap(color, "36", s); }
 
-Context::Context(std::ostream& o, std::ostream& e, bool out_is_tty)
-    : out(o), err(e), out_is_tty_(out_is_tty) {}
+act::TextStyle text_style(const Style& style) {
+  const Style s = style;
+  return {[s](std::string_view t) { return s.green(t); }, [s](std::string_view t) { return s.red(t); },
+          [s](std::string_view t) { return s.yellow(t); }, [s](std::string_view t) { return s.dim(t); },
+          [s](std::string_view t) { return s.bold(t); }};
+}
+
+Context::Context(host::Host& host, const Streams& streams)
+    : out(streams.out), err(streams.err), host_(host), out_is_tty_(streams.out_is_tty) {}
 
 void Context::finalize_style() {
   bool no_color_env = live_host().env.get("NO_COLOR").has_value();
   style.color = out_is_tty_ && !no_color_env && !global.no_color;
 }
 
-host::Host& Context::live_host() {
-  if (!live_) live_ = host::OwnedHost::live();
-  return live_->host();
-}
-
 host::Host& Context::machine_host(const std::optional<std::string>& root) {
   if (!root || root->empty() || *root == "/") return live_host();
-  if (!rooted_) rooted_ = host::OwnedHost::rooted(*root);
-  return rooted_->host();
+  auto& owned = rooted_[*root];
+  if (!owned) owned = host::OwnedHost::rooted(*root);
+  return owned->host();
+}
+
+app::Services& Context::services() {
+  if (!services_) {
+    services_ = std::make_unique<app::Services>(
+        app::Services{host_, store(), [this](const std::string& root) -> host::Host& { return machine_host(root); }});
+  }
+  return *services_;
 }
 
 data::DataStore& Context::store() {

@@ -1,13 +1,17 @@
-// What every subcommand gets: output streams, global options, and lazily built
-// shared services (data store, host). One per run; no globals.
+// What every subcommand gets: output streams, global options, the host it runs on
+// (given by main or a test) and lazily built shared services (data store, rooted
+// machines). One per run; no globals.
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "act/verify_text.h"
+#include "app/services.h"
 #include "data/store.h"
 #include "host/host.h"
 #include "util/expected.h"
@@ -25,15 +29,25 @@ struct Style {
   std::string cyan(std::string_view s) const;
 };
 
+// The same colours for act/'s report renderers (verify, doctor, install).
+act::TextStyle text_style(const Style& style);
+
 struct GlobalOptions {
   std::optional<std::string> data_dir;   // --data-dir (or TORCHUP_DATA_DIR)
   std::optional<std::string> cache_dir;  // --cache-dir (or TORCHUP_CACHE_DIR / XDG)
   bool no_color = false;
 };
 
+// Where a run writes: stdout, stderr, and whether stdout is a terminal (colour).
+struct Streams {
+  std::ostream& out;
+  std::ostream& err;
+  bool out_is_tty = false;
+};
+
 class Context {
  public:
-  Context(std::ostream& out, std::ostream& err, bool out_is_tty);
+  Context(host::Host& host, const Streams& streams);
 
   std::ostream& out;
   std::ostream& err;
@@ -42,10 +56,12 @@ class Context {
   int exit_code = 0;
 
   // The computer torchup runs on (for data files, caches, programs).
-  host::Host& live_host();
+  host::Host& live_host() { return host_; }
   // The machine being described: live, or read from `root` (--root DIR).
   host::Host& machine_host(const std::optional<std::string>& root);
   data::DataStore& store();
+  // The host, the store and --root machines, for the app/ task functions.
+  app::Services& services();
 
   // Prints "torchup: error: <message>" (+ hint) to err and returns its exit code.
   int fail(const Error& error);
@@ -57,10 +73,11 @@ class Context {
   void finalize_style();
 
  private:
+  host::Host& host_;
   bool out_is_tty_;
-  std::unique_ptr<host::OwnedHost> live_;
-  std::unique_ptr<host::OwnedHost> rooted_;
+  std::map<std::string, std::unique_ptr<host::OwnedHost>> rooted_;
   std::unique_ptr<data::DataStore> store_;
+  std::unique_ptr<app::Services> services_;
   std::size_t warnings_printed_ = 0;
 };
 

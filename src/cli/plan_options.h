@@ -1,11 +1,11 @@
 // The plan options shared by `torchup plan`, `torchup` (no arguments) and
-// `torchup install [plan options]`, and the one function that turns them into a
-// model::Plan (machine from --profile, --root or this computer; knowledge from
-// the data store; commands from render::Selector where built, else render/equivalents).
+// `torchup install [plan options]` (app::compute_plan turns them into a plan), and
+// the plan's text rendering.
 #pragma once
 
 #include <string>
 
+#include "app/plan.h"
 #include "cli/context.h"
 #include "model/plan.h"
 #include "plan/planner.h"
@@ -17,20 +17,13 @@ class App;
 
 namespace torchup::cli {
 
-struct PlanOptions {
+struct PlanOptions : app::PlanRequest {
   bool json = false;
-  std::string root;     // --root DIR
-  std::string profile;  // --profile FILE
-  std::string mirror;   // --mirror (accepted; mirrors are install's business)
-  plan::Preferences prefs;
+  std::string mirror;  // --mirror (accepted; mirrors are install's business)
 };
 
 // Adds --root, --profile, --python, --torch, --platform, --package, --channel, --mirror.
 void add_plan_options(CLI::App& cmd, PlanOptions& options);
-
-// Reads the machine and the knowledge base and plans. Errors: usage, not-found,
-// parse (a bad --profile names the field), environment.
-Expected<model::Plan> compute_plan(Context& ctx, const PlanOptions& options);
 
 // The plan as people read it: verdict, command, reasons, warnings, alternatives.
 std::string plan_text(const model::Plan& plan, const Style& style);

@@ -1,32 +1,17 @@
+// detect_machine(): one entry, per-OS detection behind it (detect_linux.cpp; other
+// systems detect_unsupported.cpp until their port).
 #include "detect/detect.h"
 
-#include "detect/probes.h"
+#include "detect/detect_os.h"
 
 namespace torchup::detect {
 
 model::Machine detect_machine(host::Host& host, data::DataStore& store, const DetectOptions& options) {
-  model::Machine machine;
-  probe_os(host, machine);
-  probe_gpus(host, store, machine);
-  bool nvidia_present = false;
-  for (const auto& gpu : machine.gpus) nvidia_present = nvidia_present || gpu.vendor == "nvidia";
-  // NVML only when it can answer something (an NVIDIA GPU, or WSL2 where PCI shows none):
-  // its init costs tens of milliseconds.
-  if (host.live && options.use_nvml && (nvidia_present || machine.os.wsl)) probe_nvml(host, machine);
-  probe_nvidia_driver(host, store, machine, options);
-  probe_wsl_nvidia(host, machine);
-  probe_rocm(host, machine);
-  probe_cuda_toolkits(host, machine, options);
-  probe_pythons(host, machine, options);
-  for (const auto& gpu : machine.gpus) {
-    // A GPU known only from WSL2's driver files has no id to look up; its warning says why.
-    if (gpu.vendor == "nvidia" && !gpu.compute_capability && gpu.source != kWslDriverSource) {
-      machine.warnings.push_back(gpu.name + (gpu.pci_id ? " (" + *gpu.pci_id + ")" : std::string()) +
-                                 ": compute capability unknown (device id not in the offline table; "
-                                 "NVML or nvidia-smi with a loaded driver would tell)");
-    }
-  }
-  return machine;
+  // A machine read from files (--root, no system facts) is a Linux tree: that is the
+  // layout the probes read.
+  const std::string& family = host.system.os_family;
+  if (family.empty() || family == "linux") return detect_linux(host, store, options);
+  return detect_unsupported(host);
 }
 
 }  // namespace torchup::detect

@@ -20,11 +20,7 @@ bool has_nvidia_gpu(const model::Machine& machine) {
 // nvidia-smi on PATH, or in WSL2's driver directory.
 std::optional<std::string> find_nvidia_smi(const host::Host& host) {
   auto path = host.env.get("PATH").value_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  for (auto dir : str::split(path, ':')) {
-    if (dir.empty()) continue;
-    auto candidate = join_path(std::string(dir), "nvidia-smi");
-    if (host.fs.is_executable(candidate)) return candidate;
-  }
+  if (auto found = host::find_program_in(host, path, "nvidia-smi")) return found;
   if (host.fs.is_executable("/usr/lib/wsl/lib/nvidia-smi")) return "/usr/lib/wsl/lib/nvidia-smi";
   return std::nullopt;
 }

@@ -87,7 +87,7 @@ std::vector<Candidate> find_candidates(const host::Host& host) {
   }
   auto path = host.env.get("PATH").value_or("/usr/local/bin:/usr/bin:/bin");
   std::vector<std::string> dirs_seen;  // merged /usr: /bin is a link to usr/bin
-  for (auto dir_view : str::split(path, ':')) {
+  for (auto dir_view : str::split(path, host.system.path_separator)) {
     std::string dir(dir_view);
     if (dir.empty() || dir.front() != '/' || str::contains(dir, "/.pyenv/shims") || str::contains(dir, "/pyenv-virtualenv/shims")) continue;
     auto real_dir = resolve_links(fs, dir);

@@ -1,7 +1,9 @@
 target_sources(torchup_core PRIVATE
   src/detect/parse.cpp            # pure parsers over captured text (fuzzed in fuzz/)
   src/detect/parse_binary.cpp     # pure parsers over binary files (PY_VERSION in an interpreter)
-  src/detect/detect.cpp           # detect_machine(): the probes in order
+  src/detect/detect.cpp           # detect_machine(): dispatches by OS family
+  src/detect/detect_linux.cpp     # Linux/WSL2 (and directory trees): the probes in order
+  src/detect/detect_unsupported.cpp  # other systems until their port: says so
   src/detect/probe_os.cpp         # os-release, arch, glibc, WSL
   src/detect/probe_gpu_linux.cpp  # sysfs PCI, /proc/driver/nvidia, pci.ids, KFD
   src/detect/nvml_linux.cpp       # NVML loaded at run time (live only)

@@ -57,6 +57,9 @@ struct RunOptions {
   // Called with each chunk of output as it arrives (progress pass-through).
   std::function<void(std::string_view chunk, bool is_stderr)> on_output;
   std::size_t max_output = 8u << 20;  // bytes kept per stream
+  // After Ctrl-C (inside an InterruptScope) the child's group gets the signal; when it
+  // has not ended after this long, the group is killed.
+  std::chrono::milliseconds interrupt_grace{std::chrono::seconds(10)};
 };
 
 // Runs programs with an argument vector; never through a shell (DESIGN §5).
@@ -106,7 +109,37 @@ struct SystemFacts {
   std::string arch;       // uname machine: "x86_64", "aarch64", "arm64"
   std::optional<std::string> libc_version;  // gnu_get_libc_version() on the live machine
   std::optional<std::string> kernel_release;
+  // How this system spells program search and environments: PATH's list separator
+  // (POSIX ':'; Windows ';') and a venv's interpreter below the venv directory
+  // (POSIX "bin/python"; Windows "Scripts\\python.exe", Python docs "venv").
+  char path_separator = ':';
+  std::string venv_python = "bin/python";
 };
+
+// The user at the keyboard: whether someone can answer a question, and their answer.
+class Terminal {
+ public:
+  virtual ~Terminal() = default;
+  // True when standard input is a terminal (a person can answer a prompt).
+  virtual bool interactive() const = 0;
+  // True when standard output is a terminal (text may be coloured).
+  virtual bool output_is_terminal() const = 0;
+  // One line typed by the user, without its newline; nullopt at end of input.
+  virtual std::optional<std::string> read_line() = 0;
+};
+
+// Time as install's retries and durations see it.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::steady_clock::time_point now() const = 0;
+  virtual void sleep_for(std::chrono::milliseconds duration) = 0;
+};
+
+// A terminal nobody sits at: never interactive, reads nothing (the default of a Host).
+Terminal& no_terminal();
+// std::chrono::steady_clock and std::this_thread::sleep_for (stateless).
+Clock& steady_clock();
 
 // Everything torchup may read of a machine. `live` is false under --root: then
 // nothing is executed (runner refuses) and system facts come from files only.
@@ -117,7 +150,17 @@ struct Host {
   HttpClient& http;
   SystemFacts system;
   bool live = true;
+  Terminal& terminal = no_terminal();
+  Clock& clock = steady_clock();
 };
+
+// Finds a program on the host's PATH (split at system.path_separator); nullopt when
+// absent. A name with a directory separator is checked as given. The one PATH search.
+std::optional<std::string> find_program(const Host& host, const std::string& name);
+// find_program over a PATH value given by the caller (a default when PATH is unset).
+std::optional<std::string> find_program_in(const Host& host, const std::string& path_value, const std::string& name);
+// The interpreter of the venv at `venv_dir` (venv_dir + "/" + system.venv_python).
+std::string venv_python(const Host& host, const std::string& venv_dir);
 
 // ---- implementations ----
 
@@ -131,6 +174,8 @@ std::unique_ptr<Environment> make_process_environment();
 std::unique_ptr<Environment> make_map_environment(std::map<std::string, std::string> vars);
 std::unique_ptr<HttpClient> make_curl_http();
 SystemFacts live_system_facts();
+// Standard input as the Terminal: isatty(0) and lines from std::cin (terminal_posix.cpp).
+std::unique_ptr<Terminal> make_stdin_terminal();
 
 // Owns the parts of a Host. `root` empty or "/" means the live machine.
 class OwnedHost {
@@ -144,6 +189,7 @@ class OwnedHost {
   std::unique_ptr<ProcessRunner> runner_;
   std::unique_ptr<Environment> env_;
   std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<Terminal> terminal_;
   std::unique_ptr<Host> host_;
 };
 

@@ -25,3 +25,24 @@ void request_interrupt(int signal);
 void clear_interrupt();
 
 }  // namespace torchup::host
+
+namespace torchup::host {
+
+// A stop request (SIGINT/SIGTERM) awaited by one thread: constructed before any
+// other thread starts (they inherit the blocked mask, so only wait() receives the
+// signal); the destructor restores the previous mask. POSIX: interrupt_posix.cpp.
+class StopSignals {
+ public:
+  StopSignals();
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  // Blocks until a stop signal arrives; returns its number.
+  int wait();
+
+ private:
+  struct State;
+  State* state_;
+};
+
+}  // namespace torchup::host

@@ -1,6 +1,7 @@
 // InterruptScope for POSIX (see interrupt.h).
 #include "host/interrupt.h"
 
+#include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
@@ -37,5 +38,28 @@ InterruptScope::~InterruptScope() {
 int interrupt_signal() { return g_signal.load(); }
 void request_interrupt(int signal) { g_signal.store(signal); }
 void clear_interrupt() { g_signal.store(0); }
+
+struct StopSignals::State {
+  sigset_t stop;
+  sigset_t previous;
+};
+
+StopSignals::StopSignals() : state_(new State) {
+  sigemptyset(&state_->stop);
+  sigaddset(&state_->stop, SIGINT);
+  sigaddset(&state_->stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &state_->stop, &state_->previous);
+}
+
+StopSignals::~StopSignals() {
+  pthread_sigmask(SIG_SETMASK, &state_->previous, nullptr);
+  delete state_;
+}
+
+int StopSignals::wait() {
+  int signal_number = 0;
+  sigwait(&state_->stop, &signal_number);
+  return signal_number;
+}
 
 }  // namespace torchup::host

@@ -105,13 +105,12 @@ class PosixProcessRunner final : public ProcessRunner {
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     int open_fds = 2;
     // After Ctrl-C: the child gets the same signal and this long to stop on its own.
-    constexpr auto kInterruptGrace = std::chrono::seconds(10);
     std::optional<Clock::time_point> kill_at;
     while (open_fds > 0) {
       if (!kill_at && interrupt_signal() != 0) {
         result.interrupted = true;
         ::kill(-pid, interrupt_signal());
-        kill_at = Clock::now() + kInterruptGrace;
+        kill_at = Clock::now() + options.interrupt_grace;
       }
       if (kill_at) {
         // The child itself decides when the run is over: a grandchild it left behind

@@ -27,17 +27,25 @@ ProcessResult ScriptedRunner::run(const std::vector<std::string>& argv, const Ru
     std::lock_guard lock(mu_);
     calls_.push_back(argv);
     auto it = table_.find(key_of(argv));
-    if (it == table_.end()) {
+    if (it != table_.end()) {
+      r = it->second;
+    } else if (fallback_) {
+      r = fallback_(argv);
+    } else {
       r.start_error = (argv.empty() ? std::string() : argv[0]) + ": not found (scripted)";
       return r;
     }
-    r = it->second;
   }
   if (options.on_output) {
     if (!r.out.empty()) options.on_output(r.out, false);
     if (!r.err.empty()) options.on_output(r.err, true);
   }
   return r;
+}
+
+void ScriptedRunner::set_fallback(std::function<ProcessResult(const std::vector<std::string>&)> fallback) {
+  std::lock_guard lock(mu_);
+  fallback_ = std::move(fallback);
 }
 
 std::vector<std::vector<std::string>> ScriptedRunner::calls() const {
@@ -62,6 +70,18 @@ FakeMachine::FakeMachine(std::string root, std::map<std::string, std::string> en
                          bool live)
     : fs_(make_rooted_fs(std::move(root))),
       env_(make_map_environment(std::move(env))),
-      host_{*fs_, runner_, *env_, http_, std::move(facts), live} {}
+      host_{*fs_, runner_, *env_, http_, std::move(facts), live, terminal_, clock_} {}
+
+std::optional<std::string> ScriptedTerminal::read_line() {
+  ++asked_;
+  if (next_ >= answers_.size()) return std::nullopt;
+  return answers_[next_++];
+}
+
+void ScriptedTerminal::set(bool interactive, std::vector<std::string> answers) {
+  interactive_ = interactive;
+  answers_ = std::move(answers);
+  next_ = 0;
+}
 
 }  // namespace torchup::host

@@ -6,4 +6,8 @@ target_sources(torchup_core PRIVATE
   src/host/curl_load_posix.cpp
   src/host/system_linux.cpp
   src/host/scripted.cpp
+  src/host/programs.cpp
+  src/host/clock.cpp
+  src/host/terminal_posix.cpp
+  src/host/browser_linux.cpp
 )

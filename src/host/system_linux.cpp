@@ -1,4 +1,4 @@
-// Live system facts on Linux (and other glibc/POSIX systems).
+// Live system facts on Linux (glibc or another libc), and the live and rooted hosts.
 #include <sys/utsname.h>
 #if defined(__GLIBC__)
 #include <gnu/libc-version.h>
@@ -10,13 +10,9 @@ namespace torchup::host {
 
 SystemFacts live_system_facts() {
   SystemFacts facts;
-#if defined(__APPLE__)
-  facts.os_family = "macos";
-#elif defined(_WIN32)
-  facts.os_family = "windows";
-#else
   facts.os_family = "linux";
-#endif
+  facts.path_separator = ':';
+  facts.venv_python = "bin/python";  // Python docs, venv: "bin" on POSIX
   struct utsname u {};
   if (::uname(&u) == 0) {
     facts.arch = u.machine;
@@ -34,8 +30,9 @@ std::unique_ptr<OwnedHost> OwnedHost::live() {
   h->runner_ = make_process_runner();
   h->env_ = make_process_environment();
   h->http_ = make_curl_http();
+  h->terminal_ = make_stdin_terminal();
   h->host_ = std::make_unique<Host>(Host{*h->fs_, *h->runner_, *h->env_, *h->http_,
-                                         live_system_facts(), true});
+                                         live_system_facts(), true, *h->terminal_, steady_clock()});
   return h;
 }
 

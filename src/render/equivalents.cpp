@@ -54,8 +54,7 @@ std::string pinned_command(const plan::BuildRef& b) {
 }
 
 plan::RenderedCommand finish(std::string command, std::string source, bool uv) {
-  if (uv && str::starts_with(command, "pip3 install")) command = "uv pip install" + command.substr(12);
-  if (uv && str::starts_with(command, "pip install")) command = "uv pip install" + command.substr(11);
+  if (uv) command = uv_command(std::move(command));
   plan::RenderedCommand r;
   r.index_url = index_of(command);
   r.argv = command_argv(command);
@@ -65,6 +64,14 @@ plan::RenderedCommand finish(std::string command, std::string source, bool uv) {
 }
 
 }  // namespace
+
+std::string uv_command(std::string command) {
+  if (str::starts_with(command, "pip3 install")) return "uv pip install" + command.substr(12);
+  if (str::starts_with(command, "pip install")) return "uv pip install" + command.substr(11);
+  return command;
+}
+
+std::optional<std::string> index_url_of(const std::string& command) { return index_of(command); }
 
 std::vector<std::string> command_argv(const std::string& command) {
   std::vector<std::string> argv;

@@ -25,6 +25,13 @@ inline constexpr const char* kPytorchIndex = "https://download.pytorch.org/whl/"
 // Splits a command the site prints (plain words, no quoting) into argv.
 std::vector<std::string> command_argv(const std::string& command);
 
+// The uv form of a pip command: "pip3 install ..." / "pip install ..." become
+// "uv pip install ..." (the same arguments); anything else is returned as given.
+std::string uv_command(std::string pip_command);
+
+// The --index-url of a command; nullopt when it has none.
+std::optional<std::string> index_url_of(const std::string& command);
+
 // pip (and uv) commands for `build`; nullopt for conda / libtorch, or when the
 // site marks the build unavailable. `published` may be null (then no command is
 // taken from the selector data and the pinned form is used).

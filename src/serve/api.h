@@ -1,4 +1,4 @@
-// The JSON API of `torchup serve` (issue 6), kept apart from the HTTP server so
+// The JSON API of `torchup serve`, kept apart from the HTTP server so
 // tests call it as a plain function: path + query parameters in, status + body out.
 // It answers from the same core calls as the CLI: /api/select is render::Selector
 // (what `torchup select` prints, byte for byte, in "text"), /api/options the rows
@@ -78,7 +78,7 @@ ApiResponse json_error(int status, const std::string& message, const std::string
 
 // True when a Host header names this server on loopback: "localhost", "127.0.0.1"
 // or "[::1]", with ":port" (or no port). Anything else is a page elsewhere reaching
-// us through DNS rebinding, so the server answers 403 (issue 6).
+// us through DNS rebinding, so the server answers 403.
 bool host_allowed(std::string_view host_header, int port);
 
 }  // namespace torchup::serve

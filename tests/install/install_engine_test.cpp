@@ -10,23 +10,13 @@
 #include "act/install.h"
 #include "data/store.h"
 #include "host/scripted.h"
+#include "support/install_outputs.h"
 
 namespace torchup::act {
 namespace {
 
-std::string captured(const char* name) {
-  std::ifstream in(std::string(TORCHUP_TEST_DIR) + "/install/outputs/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-data::FailureCatalogue catalogue() {
-  auto fs = host::make_rooted_fs("/");
-  data::DataStore store(*fs, data::StoreOptions{});
-  auto loaded = store.load<data::FailureCatalogue>("install-failures.json", data::parse_failure_catalogue);
-  return loaded ? *loaded : data::FailureCatalogue{};
-}
+std::string captured(const char* name) { return testing::captured_output(name); }
+data::FailureCatalogue catalogue() { return testing::failure_catalogue(); }
 
 InstallRequest request_for(std::vector<std::string> urls) {
   InstallRequest request;

@@ -1,4 +1,4 @@
-// Install failure paths with real parts (issue #5): act::run_install drives the real
+// Install failure paths with real parts: act::run_install drives the real
 // pip (Debian 12's python3 -m venv, pip 23.0.1 from ensurepip's bundled wheel)
 // against PEP 503 indexes this test serves on 127.0.0.1 (install/local_index.h),
 // broken on purpose: a connection that drops in the middle of the wheel, an https

@@ -1,4 +1,4 @@
-# install (issue 5, install half): failure catalogue, mirrors, lock, install engine, CLI.
+# install: failure catalogue, mirrors, lock, install engine, CLI.
 target_sources(torchup_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/failures_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/install_engine_test.cpp

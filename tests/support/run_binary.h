@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,13 +18,20 @@ struct CliRun {
   std::string out, err;
 };
 
-inline CliRun run_binary(std::vector<std::string> args) {
-  args.insert(args.begin(), TORCHUP_BINARY);
-  auto runner = host::make_process_runner();
+// torchup ARGS with `env` added to this process's environment (NO_COLOR=1 always).
+inline host::ProcessResult run_torchup(const std::vector<std::string>& args, std::map<std::string, std::string> env = {},
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(120)) {
+  std::vector<std::string> argv = {TORCHUP_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
   host::RunOptions options;
-  options.env["NO_COLOR"] = "1";
-  options.timeout = std::chrono::milliseconds(60000);
-  auto r = runner->run(args, options);
+  env["NO_COLOR"] = "1";
+  options.env = std::move(env);
+  options.timeout = timeout;
+  return host::make_process_runner()->run(argv, options);
+}
+
+inline CliRun run_binary(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+  auto r = run_torchup(args, std::move(env), std::chrono::seconds(60));
   EXPECT_TRUE(r.started) << r.start_error;
   return {r.exit_code, r.out, r.err};
 }

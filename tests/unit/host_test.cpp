@@ -192,6 +192,7 @@ TEST(ProcessRunner, InterruptIsForwardedThenEnforced) {
 
   clear_interrupt();
   seen.clear();
+  opts.interrupt_grace = std::chrono::milliseconds(300);  // the default 10 s, shortened: same path
   auto stubborn = runner->run({"sh", "-c", "trap '' INT; echo ready; sleep 30"}, opts);
   EXPECT_TRUE(stubborn.interrupted);
   EXPECT_EQ(stubborn.signal, SIGKILL);  // the grace period ended it, not the sleep

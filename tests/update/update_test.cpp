@@ -17,6 +17,7 @@
 #include "data/published.h"
 #include "data/store.h"
 #include "host/scripted.h"
+#include "support/run_binary.h"
 #include "support/temp_dir.h"
 
 namespace torchup::data {
@@ -84,15 +85,8 @@ struct Run {
 };
 
 Run torchup(const std::vector<std::string>& args, const std::string& home) {
-  auto runner = host::make_process_runner();
-  std::vector<std::string> argv{TORCHUP_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  host::RunOptions options;
-  options.timeout = std::chrono::seconds(60);
-  options.env = {{"HOME", home}, {"TORCHUP_CACHE_DIR", ""}, {"XDG_CACHE_HOME", ""}, {"NO_COLOR", "1"}};
-  auto result = runner->run(argv, options);
-  EXPECT_TRUE(result.started) << result.start_error;
-  return {result.exit_code, result.out, result.err};
+  auto result = ::torchup::testing::run_binary(args, {{"HOME", home}, {"TORCHUP_CACHE_DIR", ""}, {"XDG_CACHE_HOME", ""}});
+  return {result.code, result.out, result.err};
 }
 
 const std::vector<std::string> kSelectCpu = {"select", "--torch", "stable", "--os", "linux",

@@ -10,6 +10,7 @@
 #include "act/doctor.h"
 #include "data/store.h"
 #include "host/host.h"
+#include "support/run_binary.h"
 #include "support/temp_dir.h"
 
 namespace torchup::act {
@@ -183,13 +184,7 @@ TEST(Doctor, CrashesAndMissingTorch) {
 }
 
 host::ProcessResult torchup(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
-  std::vector<std::string> argv = {TORCHUP_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  host::RunOptions options;
-  options.timeout = std::chrono::seconds(120);
-  env["NO_COLOR"] = "1";
-  options.env = env;
-  return host::make_process_runner()->run(argv, options);
+  return ::torchup::testing::run_torchup(args, std::move(env));
 }
 
 // doctor --json reports the interpreter's pip settings, read from the real pip.

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/host.h"
+#include "support/run_binary.h"
 #include "support/temp_dir.h"
 
 namespace torchup {
@@ -16,12 +17,7 @@ namespace {
 using torchup::testing::TempDir;
 
 host::ProcessResult torchup(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {TORCHUP_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  host::RunOptions options;
-  options.timeout = std::chrono::seconds(400);
-  options.env = {{"NO_COLOR", "1"}};
-  return host::make_process_runner()->run(argv, options);
+  return ::torchup::testing::run_torchup(args, {}, std::chrono::seconds(400));
 }
 
 // Writes an executable script and returns its path.

@@ -1,0 +1,313 @@
+// `install` as a task (app/install.h).
+#include "app/install.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "act/mirrors.h"
+#include "act/verify.h"
+#include "host/interrupt.h"
+#include "plan/planner.h"
+#include "util/strings.h"
+
+namespace torchup::app {
+
+namespace {
+
+bool is_version_text(const std::string& text) {
+  return !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+bool is_conda(act::Installer installer) {
+  return installer == act::Installer::kConda || installer == act::Installer::kMamba;
+}
+
+bool is_yes(const std::optional<std::string>& answer, bool default_yes) {
+  if (!answer || answer->empty()) return default_yes;
+  return *answer == "y" || *answer == "Y" || *answer == "yes";
+}
+
+Status check_options(const InstallOptions& options) {
+  if (!options.plan.root.empty() || !options.plan.profile.empty()) {
+    const std::string flag = options.plan.root.empty() ? "--profile" : "--root";
+    return make_error(ErrorKind::kUsage, flag + " describes another machine; install only runs on this one",
+                      "use `torchup plan " + flag + " ...` to see that machine's plan");
+  }
+  const std::vector<std::string> installers{"auto", "pip", "uv", "conda", "mamba"};
+  if (std::find(installers.begin(), installers.end(), options.installer) == installers.end()) {
+    return make_error(ErrorKind::kUsage, "--installer " + options.installer + " is not known",
+                      "choose auto, pip, uv, conda or mamba");
+  }
+  return Ok{};
+}
+
+// Say before anything runs what pip would only say after: a system Python under
+// PEP 668 refuses installs. torchup never adds --break-system-packages; a user who
+// set pip's own break-system-packages hears what it does.
+void judge_pep668(PreparedInstall& p, const InstallOptions& options) {
+  const auto installer = p.choice.installer;
+  if (!p.described.externally_managed || !options.venv.empty() ||
+      (installer != act::Installer::kPip && installer != act::Installer::kUv)) {
+    return;
+  }
+  if (installer == act::Installer::kPip && p.pip_settings.break_system_packages) {
+    p.pep668 = p.interpreter + " is externally managed (PEP 668), but pip's break-system-packages (" +
+               p.pip_settings.break_system_packages->origin + ") is on: pip will install into " + p.described.prefix +
+               " over the system's own packages, which can break them; --venv ~/.venvs/torch is the safe choice";
+  } else {
+    p.pep668 = p.interpreter + " is externally managed (PEP 668): " + act::to_string(installer) +
+               " will refuse to install into " + p.described.prefix +
+               ". Install into a virtual environment instead: add --venv ~/.venvs/torch";
+    p.pep668_blocks = true;
+  }
+  p.notes.push_back(p.pep668);
+}
+
+}  // namespace
+
+InstallEnd end_of(const act::InstallOutcome& outcome) {
+  if (outcome.ok) return InstallEnd::kInstalled;
+  switch (outcome.failure) {
+    case act::InstallFailure::kNoFit: return InstallEnd::kNoFit;
+    case act::InstallFailure::kVerifyFailed: return InstallEnd::kVerifyFailed;
+    case act::InstallFailure::kWrongBuild: return InstallEnd::kWrongBuild;
+    case act::InstallFailure::kInterrupted: return InstallEnd::kInterrupted;
+    default: return InstallEnd::kFailed;
+  }
+}
+
+Expected<InstallerChoice> choose_installer(const host::Host& host, const model::Plan& plan, const std::string& asked) {
+  InstallerChoice choice;
+  if (plan.package == "libtorch") {
+    return make_error(ErrorKind::kUsage, "install installs Python packages; LibTorch is a zip archive",
+                      "download it with the link from `torchup select --package libtorch`");
+  }
+  if (plan.package == "conda") {
+    if (asked == "pip" || asked == "uv") {
+      return make_error(ErrorKind::kUsage, "--installer " + asked + " cannot run a conda plan",
+                        "plan for pip with --package pip (or --package uv)");
+    }
+    if (asked == "mamba") {
+      if (auto mamba = host::find_program(host, "mamba")) return InstallerChoice{act::Installer::kMamba, *mamba, ""};
+      choice.note = "mamba is not on PATH; using conda";
+    }
+    auto conda = host::find_program(host, "conda");
+    if (!conda) {
+      return make_error(ErrorKind::kEnvironment, "the plan installs with conda, but conda is not on PATH",
+                        "activate your conda installation (Miniforge) or plan for pip with --package pip");
+    }
+    choice.installer = act::Installer::kConda;
+    choice.program = *conda;
+    return choice;
+  }
+  if (asked == "conda" || asked == "mamba") {
+    return make_error(ErrorKind::kUsage, "--installer " + asked + " needs a conda plan",
+                      "add --package conda (pytorch.org published conda packages up to torch 2.5.1)");
+  }
+  if (asked == "uv" || (asked == "auto" && plan.package == "uv")) {
+    if (auto uv = host::find_program(host, "uv")) return InstallerChoice{act::Installer::kUv, *uv, ""};
+    choice.note = "uv is not on PATH; using pip with the same packages and index";
+  }
+  return choice;
+}
+
+StartDecision decide_start(const StartSituation& s) {
+  if (s.dry_run) return StartDecision::kRun;
+  if (s.pep668_blocks && !s.yes && s.interactive && s.have_home) return StartDecision::kOfferVenv;
+  if (s.pep668_blocks && s.yes) return StartDecision::kStopPep668;
+  if (s.yes) return StartDecision::kRun;
+  return s.interactive ? StartDecision::kAskToInstall : StartDecision::kNeedTerminal;
+}
+
+int exit_code(InstallEnd end) {
+  switch (end) {
+    case InstallEnd::kInstalled: return 0;
+    case InstallEnd::kNoFit: return exit_code_for(ErrorKind::kNoFit);
+    case InstallEnd::kDeclined:
+    case InstallEnd::kVerifyFailed:
+    case InstallEnd::kWrongBuild: return 1;
+    case InstallEnd::kFailed: return exit_code_for(ErrorKind::kEnvironment);
+    case InstallEnd::kInterrupted: return 130;
+  }
+  return 3;
+}
+
+Expected<PreparedInstall> prepare_install(const Services& services, InstallOptions options) {
+  if (auto ok = check_options(options); !ok) return ok.error();
+  host::Host& host = services.host;
+
+  // The interpreter: --python PATH is asked for its version (the plan is for that
+  // version); --python X.Y and no --python let the planner pick a detected one.
+  PreparedInstall p;
+  const std::string asked = options.plan.prefs.python;
+  if (!asked.empty() && !is_version_text(asked)) {
+    auto found = host::find_program(host, asked);
+    if (!found) {
+      return make_error(ErrorKind::kNotFound, "no Python interpreter " + asked,
+                        "pass --python with the path of an existing interpreter");
+    }
+    auto described = act::describe_interpreter(host, *found);
+    if (!described) return described.error();
+    p.interpreter = *found;
+    options.plan.prefs.python = described->version;
+  }
+  auto plan = compute_plan(services, options.plan);
+  if (!plan) return plan.error();
+  p.plan = std::move(*plan);
+  // The plan's PEP 668 warning is about the interpreter detect found; install checks
+  // the one it will really use (below), so the plan's guess is dropped here.
+  std::erase(p.plan.warnings, plan::externally_managed_warning(p.plan.python_path));
+  if (!p.interpreter.empty()) p.plan.python_path = p.interpreter;
+  if (!p.plan.fits) return p;
+
+  if (p.interpreter.empty()) p.interpreter = p.plan.python_path;
+  if (p.interpreter.empty() && asked.empty()) {
+    if (auto python3 = host::find_program(host, "python3")) p.interpreter = *python3;
+  }
+  if (p.interpreter.empty()) {
+    return make_error(ErrorKind::kNotFound,
+                      "no Python " + (asked.empty() ? std::string() : asked + " ") + "interpreter found on this machine",
+                      "pass --python with the path of the interpreter to install into (or to make the venv with)");
+  }
+  auto described = act::describe_interpreter(host, p.interpreter);
+  if (!described) return described.error();
+  p.described = std::move(*described);
+
+  auto choice = choose_installer(host, p.plan, options.installer);
+  if (!choice) return choice.error();
+  p.choice = std::move(*choice);
+  const bool conda = is_conda(p.choice.installer);
+  if (!options.mirrors.empty() && conda) {
+    return make_error(ErrorKind::kUsage, "--mirror applies to pip and uv installs",
+                      "conda installs from the plan's channels (-c pytorch ...); configure conda mirrors in .condarc");
+  }
+  // conda installs into conda environments (they have conda-meta/); a system
+  // Python's prefix is not one.
+  if (conda && options.venv.empty() && !host.fs.is_dir(p.described.prefix + "/conda-meta")) {
+    return make_error(ErrorKind::kUsage, p.described.prefix + " (" + p.interpreter + ") is not a conda environment",
+                      "pass --venv DIR to create a conda env there, or --python with a conda env's python");
+  }
+  // pip's own proxy, certificates and extra indexes (pip.conf, PIP_*): torchup's index
+  // checks go where pip goes, and the user hears which settings change the install.
+  if (p.choice.installer == act::Installer::kPip) p.pip_settings = act::read_pip_settings(host, p.interpreter);
+  if (p.choice.installer == act::Installer::kUv) p.pip_settings = act::read_uv_settings(host.env);
+  judge_pep668(p, options);
+
+  p.http = std::make_shared<act::DefaultedHttp>(host.http, act::pip_http_defaults(p.pip_settings));
+  std::vector<act::IndexSource> sources{act::plan_source(p.plan)};
+  if (!options.mirrors.empty()) {
+    auto list = services.store.load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
+    if (!list) return list.error();
+    auto resolved = act::resolve_install_sources(*p.http, *list, options.mirrors, p.plan, options.allow_insecure);
+    if (!resolved) return resolved.error();
+    sources = resolved->order;
+    p.notes.insert(p.notes.end(), resolved->notes.begin(), resolved->notes.end());
+  }
+  for (const auto& source : sources) {
+    for (const auto& url : {source.index_url, source.find_links}) {
+      if (url.empty()) continue;
+      auto allowed = act::check_index_url(url, options.allow_insecure);
+      if (!allowed) return allowed.error();
+    }
+  }
+
+  act::InstallRequest& request = p.request;
+  request.plan = p.plan;
+  request.python = p.interpreter;
+  if (!options.venv.empty()) request.venv = options.venv;
+  else request.env_dir = p.described.prefix;
+  request.sources = sources;
+  request.allow_insecure = options.allow_insecure;
+  request.dry_run = options.dry_run;
+  request.installer = p.choice.installer;
+  request.installer_program = p.choice.program;
+  request.pip_settings = p.pip_settings;
+  std::vector<std::string> own_urls;
+  for (const auto& source : sources) own_urls.insert(own_urls.end(), {source.index_url, source.find_links});
+  p.pip_notes = act::pip_settings_notes(p.pip_settings, !sources.empty() && !sources.front().index_url.empty(),
+                                        own_urls, act::to_string(p.choice.installer));
+  return p;
+}
+
+Expected<InstallResult> run_install(const Services& services, PreparedInstall& p, const InstallOptions& options,
+                                    const std::function<void(std::string_view)>& say) {
+  host::Host& host = services.host;
+  InstallResult result;
+  if (!p.plan.fits) {
+    result.end = InstallEnd::kNoFit;
+    result.outcome.message = "no PyTorch build fits this machine";
+    result.outcome.state = "nothing was changed";
+    return result;
+  }
+  act::InstallRequest& request = p.request;
+  const std::string installer = act::to_string(p.choice.installer);
+  const std::string requirements = str::join(act::plan_requirements(request.plan), " ");
+  const auto home = host.env.get("HOME");
+  StartSituation situation{p.pep668_blocks, options.dry_run, options.yes, host.terminal.interactive(),
+                           home && !home->empty()};
+  std::optional<act::InstallOutcome> stopped;
+  switch (decide_start(situation)) {
+    case StartDecision::kRun: break;
+    case StartDecision::kNeedTerminal:
+      return make_error(ErrorKind::kUsage, "install needs confirmation but stdin is not a terminal",
+                        "pass --yes to install without asking, or --dry-run to see the commands");
+    case StartDecision::kAskToInstall: {
+      say("Install " + requirements + "? [y/N] ");
+      if (!is_yes(host.terminal.read_line(), false)) {
+        result.end = InstallEnd::kDeclined;
+        result.declined = "Nothing installed.";
+        return result;
+      }
+      break;
+    }
+    case StartDecision::kOfferVenv: {
+      // PEP 668: running pip would only end in its refusal. Asked interactively, torchup
+      // offers the venv instead (one question, which is also the confirmation).
+      const std::string offered = *home + "/.venvs/torch";
+      say("Create a venv at " + offered + " and install " + requirements + " there instead? [Y/n] ");
+      if (!is_yes(host.terminal.read_line(), true)) {
+        result.end = InstallEnd::kDeclined;
+        result.declined = "Nothing installed: " + installer + " would refuse to install into " + p.described.prefix +
+                          " (PEP 668); run again with --venv DIR.";
+        return result;
+      }
+      request.venv = offered;
+      request.env_dir.reset();
+      std::erase(p.notes, p.pep668);
+      say("torchup: installing into a new venv at " + offered + " (" + p.interpreter + " -m venv)\n");
+      break;
+    }
+    case StartDecision::kStopPep668: {
+      act::InstallOutcome outcome;
+      outcome.installer = installer;
+      outcome.python = p.interpreter;
+      outcome.failure = act::InstallFailure::kPep668;
+      outcome.failure_id = "pep668-externally-managed";
+      outcome.message = p.pep668 + " (or run without --yes to be offered one)";
+      outcome.state = "nothing was changed: " + installer + " was not run";
+      stopped = std::move(outcome);
+      break;
+    }
+  }
+  auto catalogue = services.store.load<data::FailureCatalogue>("install-failures.json", data::parse_failure_catalogue);
+  if (!catalogue) return catalogue.error();
+  if (!options.dry_run) {
+    request.locker = act::make_flock_locker(host.env);
+    data::DataStore& store = services.store;
+    request.verifier = [&host, &store](const std::string& python) {
+      act::VerifyOptions verify;
+      verify.python = python;
+      return act::verify_python(host, store, verify);
+    };
+  }
+  // Ctrl-C (or SIGTERM) during the install stops the installer too, and torchup still
+  // says what state the environment is in (exit 130, as a shell would report it).
+  std::optional<host::InterruptScope> interrupts;
+  if (!options.dry_run && !stopped) interrupts.emplace();
+  host::Host install_host{host.fs, host.runner, host.env, *p.http, host.system, host.live, host.terminal, host.clock};
+  result.outcome = stopped ? std::move(*stopped) : act::run_install(install_host, *catalogue, request, say);
+  result.end = end_of(result.outcome);
+  return result;
+}
+
+}  // namespace torchup::app

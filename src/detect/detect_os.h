@@ -1,0 +1,18 @@
+// The per-OS detection behind detect_machine() (detect.cpp dispatches by the host's
+// OS family). A port adds its detect_<os>.cpp and a branch in detect.cpp.
+#pragma once
+
+#include "data/store.h"
+#include "detect/detect.h"
+#include "host/host.h"
+#include "model/machine.h"
+
+namespace torchup::detect {
+
+// Linux and WSL2 (and any machine read from a directory tree): detect_linux.cpp.
+model::Machine detect_linux(host::Host& host, data::DataStore& store, const DetectOptions& options);
+
+// A system without detection yet: its family and CPU, and a warning saying so.
+model::Machine detect_unsupported(const host::Host& host);
+
+}  // namespace torchup::detect
