@@ -77,8 +77,16 @@ async function checkPrefilled(page) {
       options: await (await fetch("/api/options")).json(),
       planStatus: (await fetch("/api/plan")).status }));
     if (api.planStatus === 200 && api.plan.fits) {
-      const torch = api.plan.torch === api.options.stable ? "stable" : api.plan.torch;
+      // A plan for a release newer than the selector's data (torch-releases.json is ahead of
+      // published_versions.json) cannot be pre-selected: the selector stays on the site's stable,
+      // and the plan's own reasons say where the site's data stops (the plan box has the command).
+      const known = api.options.versions.some((v) => v.id === api.plan.torch);
+      const torch = api.plan.torch === api.options.stable || !known ? "stable" : api.plan.torch;
       equal(await selected(page, "torch"), torch, "pre-filled torch is the plan's");
+      if (!known && api.plan.torch !== "nightly") {
+        equal(api.plan.reasons.some((r) => r.includes("selector data here stops at " + api.options.stable)), true,
+              "a plan newer than the selector's data says so in its reasons");
+      }
       equal(await selected(page, "platform"), api.plan.platform, "pre-filled platform is the plan's");
       equal(await selected(page, "os"), api.machine.os.family, "pre-filled OS is the machine's");
       equal(await page.$eval("#plan-command", (e) => e.textContent), api.plan.command, "plan command shown");
