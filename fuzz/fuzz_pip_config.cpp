@@ -1,5 +1,6 @@
-// `pip config list` output (act/pip_config.h): the repr() literals, the settings,
-// the notes and the credential redaction.
+// pip's settings (act/pip_config.h): `pip config list` output (the repr() literals, the
+// settings, the notes, the credential redaction) and the same bytes as a pip.conf read
+// natively (configparser's INI rules, then the settings torchup acts on).
 #include <algorithm>
 
 #include "act/pip_config.h"
@@ -28,5 +29,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto literal = act::parse_python_repr(input)) fuzz::check(literal->size() <= input.size() * 2, "decoding never grows much");
   const std::string redacted = act::redact_credentials(input);
   if (redacted != input) fuzz::check(redacted.find("***@") != std::string::npos, "a redaction leaves its mark");
+
+  auto ini = act::parse_pip_ini(input);
+  std::map<std::string, std::string> values;
+  for (const auto& [section, names] : ini.sections) {
+    for (const auto& [name, value] : names) {
+      fuzz::check(std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; }),
+                  "configparser lower-cases names");
+      values[section + "." + name] = value;
+    }
+  }
+  auto from_file = act::interpret_pip_config(values);
+  nlohmann::json jf = act::to_json(from_file);
+  for (const auto& note : act::pip_settings_notes(from_file, false, {})) jf["notes"].push_back(note);
+  (void)jf.dump();  // a pip.conf with invalid UTF-8 must not make --json throw
   return 0;
 }
