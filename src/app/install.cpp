@@ -139,6 +139,7 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   // The interpreter: --python PATH is asked for its version (the plan is for that
   // version); --python X.Y and no --python let the planner pick a detected one.
   PreparedInstall p;
+  std::optional<act::InterpreterInfo> asked_info;  // --python PATH, described once
   const std::string asked = options.plan.prefs.python;
   if (!asked.empty() && !is_version_text(asked)) {
     auto found = host::find_program(host, asked);
@@ -150,6 +151,7 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
     if (!described) return described.error();
     p.interpreter = *found;
     options.plan.prefs.python = described->version;
+    asked_info = std::move(*described);
   }
   auto plan = compute_plan(services, options.plan);
   if (!plan) return plan.error();
@@ -169,9 +171,15 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
                       "no Python " + (asked.empty() ? std::string() : asked + " ") + "interpreter found on this machine",
                       "pass --python with the path of the interpreter to install into (or to make the venv with)");
   }
-  auto described = act::describe_interpreter(host, p.interpreter);
-  if (!described) return described.error();
-  p.described = std::move(*described);
+  // The interpreter is asked once: --python PATH was described above (each probe is a
+  // Python start-up, 100-200 ms).
+  if (asked_info) {  // then p.interpreter is that PATH
+    p.described = std::move(*asked_info);
+  } else {
+    auto described = act::describe_interpreter(host, p.interpreter);
+    if (!described) return described.error();
+    p.described = std::move(*described);
+  }
 
   auto choice = choose_installer(host, p.plan, options.installer);
   if (!choice) return choice.error();
@@ -189,7 +197,7 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   }
   // pip's own proxy, certificates and extra indexes (pip.conf, PIP_*): torchup's index
   // checks go where pip goes, and the user hears which settings change the install.
-  if (p.choice.installer == act::Installer::kPip) p.pip_settings = act::read_pip_settings(host, p.interpreter);
+  if (p.choice.installer == act::Installer::kPip) p.pip_settings = act::read_pip_settings_at_prefix(host, p.described.prefix);
   if (p.choice.installer == act::Installer::kUv) p.pip_settings = act::read_uv_settings(host.env);
   judge_pep668(p, options);
 
