@@ -85,12 +85,15 @@ Expected<TorchRelease> parse_release(const std::string& key, const json& v) {
   auto ta = first_string(kReleasesFile, v, "torchaudio", path);
   if (!ta) return ta.error();
   r.torchaudio = *ta;
-  auto cuda = string_list(kReleasesFile, v, "cuda_variants", path);
-  if (!cuda) return cuda.error();
-  if (*cuda) r.cuda_variants = **cuda;
-  auto rocm = string_list(kReleasesFile, v, "rocm_variants", path);
-  if (!rocm) return rocm.error();
-  if (*rocm) r.rocm_variants = **rocm;
+  // An optional list of strings: absent or null leaves `field` as it is.
+  auto read_list = [&](const char* name, std::vector<std::string>& field) -> Status {
+    auto list = string_list(kReleasesFile, v, name, path);
+    if (!list) return list.error();
+    if (*list) field = **list;
+    return Ok{};
+  };
+  if (auto st = read_list("cuda_variants", r.cuda_variants); !st) return st.error();
+  if (auto st = read_list("rocm_variants", r.rocm_variants); !st) return st.error();
 
   if (auto po = v.find("python_os"); po != v.end() && !po->is_null()) {
     if (!po->is_object()) return bad(kReleasesFile, path + "python_os", "expected an object or null");
@@ -101,12 +104,8 @@ Expected<TorchRelease> parse_release(const std::string& key, const json& v) {
       r.python_os[os] = **versions;
     }
   }
-  auto torch_only = string_list(kReleasesFile, v, "torch_only_python", path);
-  if (!torch_only) return torch_only.error();
-  if (*torch_only) r.torch_only_python = **torch_only;
-  auto sources = string_list(kReleasesFile, v, "sources", path);
-  if (!sources) return sources.error();
-  if (*sources) r.sources = **sources;
+  if (auto st = read_list("torch_only_python", r.torch_only_python); !st) return st.error();
+  if (auto st = read_list("sources", r.sources); !st) return st.error();
 
   for (const auto& variant : r.cuda_variants) {
     if (!str::starts_with(variant, "cu") || !str::parse_int(variant.substr(2))) {
