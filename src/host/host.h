@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "util/expected.h"
+#include "host/registry.h"
 
 namespace torchup::host {
 
@@ -152,6 +153,8 @@ struct Host {
   bool live = true;
   Terminal& terminal = no_terminal();
   Clock& clock = steady_clock();
+  // Windows only; empty elsewhere (registry.h).
+  const Registry& registry = no_registry();
 };
 
 // Finds a program on the host's PATH (split at system.path_separator); nullopt when
@@ -190,6 +193,7 @@ class OwnedHost {
   std::unique_ptr<Environment> env_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<Terminal> terminal_;
+  std::unique_ptr<Registry> registry_;
   std::unique_ptr<Host> host_;
 };
 
