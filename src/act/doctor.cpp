@@ -22,6 +22,26 @@ const Check* find_check(const VerifyReport& report, std::string_view id_prefix, 
   return nullptr;
 }
 
+// verify's advice sends people to `torchup doctor`; inside doctor that is this very
+// command, so the advice points at the findings instead.
+std::string without_doctor_advice(std::string fix) {
+  static const std::pair<const char*, const char*> kRewrites[] = {
+      {"run `torchup doctor` for the likely cause", "the findings below give the likely cause"},
+      {"if it hangs again, `torchup doctor` and the output below show where",
+       "if it hangs again, the output below shows where"},
+      {"`torchup doctor` matches the output below with known causes",
+       "the findings below match the output with known causes"},
+      {"run `torchup doctor` to match this error with a known cause",
+       "the findings below match this error with known causes"},
+      {" and run `torchup doctor`", "; see the findings below"},
+      {"run `torchup doctor`", "see the findings below"},
+  };
+  for (const auto& [from, to] : kRewrites) {
+    if (auto at = fix.find(from); at != std::string::npos) fix.replace(at, std::string_view(from).size(), to);
+  }
+  return fix;
+}
+
 // A finding with the catalogue's cause/fix/sources when it has the id.
 Finding finding(const data::FailureCatalogue* catalogue, std::string id, std::string title,
                 std::string evidence, std::string fix) {
@@ -93,8 +113,8 @@ void rule_findings(const VerifyReport& report, const data::FailureCatalogue* cat
       str::contains(probe.import_error->message, "'torch'")) {
     out.push_back(finding(cat, "wrong-interpreter", "torch is not installed in " + report.python,
                           probe.import_error->message,
-                          "install torch for this interpreter (`torchup install`), or run "
-                          "`torchup doctor --python PATH` for the interpreter that has it"));
+                          "install torch for this interpreter (`torchup install`), or "
+                          "pass --python PATH for the interpreter that has it"));
   }
   if (probe.torch_locations.size() > 1 || probe.torch_dists.size() > 1) {
     std::vector<std::string> all = probe.torch_locations;
@@ -177,6 +197,7 @@ Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
   if (!verify) return verify.error();
   DoctorReport report;
   report.verify = std::move(verify.value());
+  for (auto& c : report.verify.checks) c.fix = without_doctor_advice(std::move(c.fix));
   auto catalogue = store.load<data::FailureCatalogue>("install-failures.json",
                                                       data::parse_failure_catalogue);
   if (!catalogue) {

@@ -29,6 +29,13 @@ namespace {
 // "python3.11" -> the first match on $PATH; paths with a '/' are kept as given.
 Expected<std::string> resolve_python(const host::Host& host, const std::string& given) {
   if (given.find('/') != std::string::npos) {
+    if (host.fs.is_dir(given)) {
+      // A venv or conda env directory instead of its interpreter: the user's mistake (exit 2).
+      const std::string inside = host::venv_python(host, given);
+      return make_error(ErrorKind::kUsage, "--python " + given + " is a directory, not an interpreter",
+                        host.fs.is_executable(inside) ? "did you mean --python " + inside + "?"
+                                                      : "give the interpreter itself, e.g. " + inside);
+    }
     if (!host.fs.exists(given)) {
       return make_error(ErrorKind::kNotFound, "Python interpreter " + given + " does not exist",
                         "pass --python with the path of an existing interpreter");

@@ -74,6 +74,7 @@ struct ProbeRun {
   int signal = 0;
   std::string stderr_tail;   // last lines of stderr (crash reports, tracebacks)
   std::string stdout_tail;   // last lines of stdout when it was garbage
+  bool python_too_old = false;  // a Python 2 interpreter: PyTorch needs Python 3
 };
 
 // Picks the interpreter when --python is not given: $VIRTUAL_ENV/bin/python,

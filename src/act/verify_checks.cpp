@@ -165,7 +165,9 @@ std::vector<Check> evaluate_probe(const ProbeRun& run, const MachineGpus& machin
   if (run.outcome != ProbeOutcome::kOk || !run.output) {
     checks.push_back(make("probe", "run the probe in " + run.python, CheckStatus::kFail,
                           run.problem.empty() ? std::string("no result") : run.problem,
-                          probe_fix(run.outcome)));
+                          run.python_too_old ? "use a Python 3 interpreter (`torchup detect` lists them; "
+                                               "`torchup install --venv DIR` makes one with torch)"
+                                             : probe_fix(run.outcome)));
     return checks;
   }
   const ProbeOutput& probe = *run.output;

@@ -103,6 +103,21 @@ ProbeRun run_probe(host::Host& host, const std::string& python, std::chrono::sec
       run.problem += "; an illegal instruction usually means the torch build needs CPU "
                      "instructions (e.g. AVX2) this processor lacks";
     }
+  } else if (result.exit_code != 0 && str::contains(result.err, "SyntaxError")) {
+    // The probe is Python 3; an old interpreter stops at its syntax. Ask which it is
+    // (one more process, on this failure only) and say what matters.
+    host::RunOptions ask;
+    ask.timeout = std::chrono::seconds(10);
+    auto version = host.runner.run({python, "-c", "import sys; sys.stdout.write('%d.%d.%d' % tuple(sys.version_info[:3]))"}, ask);
+    const std::string v(str::trim(version.out));
+    run.outcome = ProbeOutcome::kCrashed;
+    if (version.ok() && str::starts_with(v, "2.")) {
+      run.problem = "PyTorch needs Python 3: " + python + " is Python " + v +
+                    " (PyTorch's wheels and conda packages are built for Python 3 only)";
+      run.python_too_old = true;
+    } else {
+      run.problem = python + " could not compile the probe (a SyntaxError): an interpreter older than Python 3.5?";
+    }
   } else if (result.exit_code != 0) {
     run.outcome = ProbeOutcome::kCrashed;
     run.problem = python + " exited with code " + std::to_string(result.exit_code) +

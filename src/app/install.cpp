@@ -2,6 +2,7 @@
 #include "app/install.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "act/mirrors.h"
@@ -132,13 +133,48 @@ int exit_code(InstallEnd end) {
   return 3;
 }
 
+// --venv DIR as the real run would meet it: a file or a directory of something else
+// is refused before anything runs (dry run included); an existing venv is used as it
+// is (its own interpreter), never described as "the new venv".
+Status check_venv(const host::Host& host, InstallOptions& options, std::vector<std::string>& notes) {
+  if (options.venv.empty()) return Ok{};
+  std::error_code ec;
+  const std::string dir = std::filesystem::absolute(options.venv, ec).lexically_normal().string();
+  if (host.fs.exists(dir) && !host.fs.is_dir(dir)) {
+    return make_error(ErrorKind::kUsage, "--venv " + options.venv + " is a file, not a directory",
+                      "choose a new directory for the venv, e.g. --venv ~/.venvs/torch");
+  }
+  // Empty, or holding only another torchup's install lock (that install is making the
+  // venv right now; the lock says so below): a new venv.
+  auto entries = host.fs.list_dir(dir);
+  std::erase(entries, std::string(".torchup-install.lock"));
+  if (!host.fs.is_dir(dir) || entries.empty()) return Ok{};
+  const std::string python = host::venv_python(host, dir);
+  const bool is_venv = host.fs.exists(dir + "/pyvenv.cfg") || host.fs.is_dir(dir + "/conda-meta");
+  if (!is_venv || !host.fs.is_executable(python)) {
+    return make_error(ErrorKind::kUsage, "--venv " + options.venv + " already exists and is not a Python environment",
+                      "choose a new (or empty) directory, or --python with the interpreter to install into");
+  }
+  if (!options.plan.prefs.python.empty() && !is_version_text(options.plan.prefs.python)) {
+    return make_error(ErrorKind::kUsage, "--venv " + options.venv + " is an existing environment with its own python",
+                      "give --venv DIR or --python PATH, not both");
+  }
+  notes.push_back(options.venv + " is an existing environment: installing into it with " + python);
+  options.plan.prefs.python = python;
+  options.venv.clear();
+  return Ok{};
+}
+
 Expected<PreparedInstall> prepare_install(const Services& services, InstallOptions options) {
   if (auto ok = check_options(options); !ok) return ok.error();
   host::Host& host = services.host;
+  std::vector<std::string> venv_notes;
+  if (auto ok = check_venv(host, options, venv_notes); !ok) return ok.error();
 
   // The interpreter: --python PATH is asked for its version (the plan is for that
   // version); --python X.Y and no --python let the planner pick a detected one.
   PreparedInstall p;
+  p.notes = venv_notes;
   std::optional<act::InterpreterInfo> asked_info;  // --python PATH, described once
   const std::string asked = options.plan.prefs.python;
   if (!asked.empty() && !is_version_text(asked)) {

@@ -27,7 +27,8 @@ Expected<model::Machine> read_profile(const Services& services, const std::strin
   }
   auto machine = model::machine_from_text(*text);
   if (!machine) {
-    return make_error(ErrorKind::kParse, "profile " + file + ": " + machine.error().message,
+    // The user's own input file: a usage error (exit 2), not an environment failure.
+    return make_error(ErrorKind::kUsage, "profile " + file + ": " + machine.error().message,
                       "the format is `torchup detect --json` (schema torchup.machine/1)");
   }
   return machine;

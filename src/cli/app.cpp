@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "util/strings.h"
 
 namespace torchup::cli {
 
@@ -24,25 +25,89 @@ constexpr const char* kFooter =
     "  torchup cuda-compat --cuda 12.4          which driver does CUDA 12.4 need?\n"
     "\nExit codes: 0 ok, 1 problems found / nothing fits, 2 usage error, 3 environment failure.";
 
-// Turns CLI11's error text into one line with a hint naming the right --help.
+// The words CLI11 did not expect ("The following argument(s) was/were not expected: A B").
+std::vector<std::string> unexpected_words(const std::string& message) {
+  const auto colon = message.find(": ");
+  if (colon == std::string::npos || message.find("not expected") == std::string::npos) return {};
+  std::vector<std::string> words;
+  for (auto w : str::split_ws(std::string_view(message).substr(colon + 2))) words.emplace_back(w);
+  return words;
+}
+
+// "did you mean" for a mistyped command or option: commands where a command is
+// expected, the options of the command being parsed (and the global ones) for "-x".
+std::optional<std::string> suggestion(const std::string& word, CLI::App& app, CLI::App* sub) {
+  std::vector<std::string> candidates;
+  if (!word.empty() && word[0] == '-') {
+    const std::string name = word.substr(0, word.find('='));
+    for (CLI::App* a : {sub, &app}) {
+      if (!a) continue;
+      for (const CLI::Option* o : a->get_options()) {
+        for (const auto& l : o->get_lnames()) candidates.push_back("--" + l);
+      }
+    }
+    auto best = str::nearest(name, candidates);
+    return best;
+  }
+  if (sub) return std::nullopt;  // a stray positional argument of a command: nothing to guess
+  for (const CLI::App* c : app.get_subcommands(nullptr)) candidates.push_back(c->get_name());
+  return str::nearest(word, candidates);
+}
+
+// Turns CLI11's error text into one line with a hint: the nearest command or option
+// for a typo, else the right --help.
 int report_parse_error(const CLI::ParseError& e, CLI::App& app, Context& ctx) {
   std::string where = "torchup";
-  for (auto* sub : app.get_subcommands()) where += " " + sub->get_name();
+  CLI::App* sub = nullptr;
+  for (auto* s : app.get_subcommands()) {
+    where += " " + s->get_name();
+    sub = s;
+  }
   std::string message = e.what();
   if (auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
-  return ctx.fail(make_error(ErrorKind::kUsage, message,
-                             fmt::format("run '{} --help' for the options", where)));
+  std::string hint = fmt::format("run '{} --help' for the options", where);
+  const auto words = unexpected_words(message);
+  if (words.size() == 1) {
+    if (!sub && words[0].rfind('-', 0) != 0) message = "unknown command '" + words[0] + "'";
+    else if (words[0].rfind('-', 0) == 0) message = "unknown option '" + words[0] + "' for '" + where + "'";
+    if (auto near = suggestion(words[0], app, sub)) {
+      hint = fmt::format("did you mean `{} {}`? ({})", where, *near, hint);
+    } else if (!sub && words[0].rfind('-', 0) != 0) {
+      hint = "run 'torchup help' for the list of commands";
+    }
+  }
+  return ctx.fail(make_error(ErrorKind::kUsage, message, hint));
+}
+
+// `torchup help [COMMAND]` is `torchup [COMMAND] --help`.
+std::vector<std::string> expand_help(std::vector<std::string> args) {
+  if (args.empty() || args[0] != "help") return args;
+  args.erase(args.begin());
+  args.push_back("--help");
+  return args;
+}
+
+// --json anywhere before "--": then errors are JSON on stdout too.
+bool wants_json(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "--") return false;
+    if (a == "--json") return true;
+  }
+  return false;
 }
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, host::Host& host, const Streams& streams) {
+int run(const std::vector<std::string>& given_args, host::Host& host, const Streams& streams) {
   std::ostream& out = streams.out;
   std::ostream& err = streams.err;
+  const std::vector<std::string> args = expand_help(given_args);
   Context ctx(host, streams);
+  ctx.global.json = wants_json(args);
   CLI::App app(kDescription, "torchup");
   app.footer(kFooter);
-  app.set_version_flag("--version", std::string("torchup ") + TORCHUP_VERSION);
+  app.set_version_flag("-V,--version", std::string("torchup ") + TORCHUP_VERSION, "print torchup's version and exit");
+  app.set_help_flag("-h,--help", "print this help and exit");
   app.require_subcommand(0, 1);
   app.fallthrough();
 
@@ -52,7 +117,12 @@ int run(const std::vector<std::string>& args, host::Host& host, const Streams& s
       ->type_name("DIR");
   app.add_option("--cache-dir", cache_dir, "where `torchup update` keeps downloaded data")
       ->type_name("DIR");
-  app.add_flag("--no-color", ctx.global.no_color, "plain text output (also NO_COLOR)");
+  app.add_option("--color", ctx.global.color, "colour: auto (a terminal, unless NO_COLOR or TERM=dumb), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+  app.add_flag("--no-color", ctx.global.no_color, "the same as --color never");
+  app.add_flag("-q,--quiet", ctx.global.quiet, "print only the result (the plan: its command), no warnings");
+  app.add_flag("-v,--verbose", ctx.global.verbose, "also print every file read and program run (to stderr)");
   // Options reach subcommands before their callbacks run.
   app.parse_complete_callback([&]() {
     if (!data_dir.empty()) ctx.global.data_dir = data_dir;
@@ -69,6 +139,7 @@ int run(const std::vector<std::string>& args, host::Host& host, const Streams& s
   add_cuda_compat_command(app, ctx);
   add_serve_command(app, ctx);
   add_update_command(app, ctx);
+  add_completions_command(app, ctx);
 
   try {
     // CLI11 takes the arguments last to first.

@@ -22,7 +22,8 @@ constexpr const char* kFooter =
     "  torchup cuda-compat 566.36 --os windows  the same for a Windows driver\n"
     "  torchup cuda-compat 32.0.15.6636         a Windows driver file version (= 566.36)\n"
     "  torchup cuda-compat --cuda 12.4          minimum driver for CUDA 12.4, Linux and Windows\n"
-    "\nSource: NVIDIA CUDA Toolkit release notes, Table 3, and NVIDIA's CUDA compatibility guide.";
+    "\nExit codes: 0 the answer, 1 the driver runs no CUDA at all, 2 usage.\n"
+    "Source: NVIDIA CUDA Toolkit release notes, Table 3, and NVIDIA's CUDA compatibility guide.";
 
 constexpr const char* kCompatCaveat =
     "Minor-version compatibility runs a newer toolkit of the same CUDA major on an older driver,\n"
@@ -149,7 +150,8 @@ int run_cuda_compat(Context& ctx, const CudaCompatOptions& o) {
     } else {
       print_driver(ctx, *report);
     }
-    return 0;
+    // A driver older than every Table 3 row runs no CUDA at all: "nothing fits" (1).
+    return report->full ? 0 : exit_code_for(ErrorKind::kNoFit);
   }
   auto report = data::make_cuda_report(*table, o.cuda, os);
   if (!report) return ctx.fail(report.error());

@@ -60,10 +60,10 @@ int run_detect(Context& ctx, const DetectCliOptions& opts) {
 
 void add_detect_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<DetectCliOptions>();
-  auto* cmd = app.add_subcommand("detect", "Report this machine's OS, GPUs, driver, CUDA/ROCm and Pythons");
+  auto* cmd = app.add_subcommand("detect", "report this machine's OS, GPUs, driver, CUDA/ROCm and Pythons");
   cmd->footer(kFooter);
-  cmd->add_flag("--json", opts->json, "Print the torchup.machine/1 JSON instead of text");
-  cmd->add_option("--root", opts->root, "Read the machine from this directory tree (files only)")
+  cmd->add_flag("--json", opts->json, "print the torchup.machine/1 JSON instead of text");
+  cmd->add_option("--root", opts->root, "read the machine from this directory tree (files only)")
       ->check(CLI::ExistingDirectory);
   cmd->callback([&ctx, opts] { ctx.exit_code = run_detect(ctx, *opts); });
 }

@@ -35,13 +35,12 @@ int run_doctor(Context& ctx, const DoctorArgs& args) {
 void add_doctor_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<DoctorArgs>();
   auto* cmd = app.add_subcommand(
-      "doctor",
-      "Explain a broken PyTorch install: runs verify's probe in the interpreter, then\n"
-      "matches what it saw against known failures (CPU build on a GPU machine, GPU arch\n"
-      "missing from the build, driver too old, torchvision/torchaudio mismatch, several\n"
-      "torch installs shadowing each other, and the install-failure catalogue's import\n"
-      "and runtime errors) and prints each finding with its fix.");
+      "doctor", "explain a broken PyTorch install and how to fix it");
   cmd->footer(
+      "Runs verify's probe in the interpreter, then matches what it saw against known\n"
+      "failures (CPU build on a GPU machine, GPU arch missing from the build, driver too old,\n"
+      "torchvision/torchaudio mismatch, several torch installs shadowing each other, and the\n"
+      "install-failure catalogue's import and runtime errors) and prints each finding with its fix.\n\n"
       "Examples:\n"
       "  torchup doctor\n"
       "  torchup doctor --python ~/venv/bin/python --json\n"

@@ -15,6 +15,7 @@
 #include "cli/context.h"
 #include "cli/plan_options.h"
 #include "model/plan.h"
+#include "util/strings.h"
 
 namespace torchup::cli {
 namespace {
@@ -25,11 +26,6 @@ struct InstallArgs {
   bool json = false;
 };
 
-std::string join(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& arg : argv) out += (out.empty() ? "" : " ") + arg;
-  return out;
-}
 
 std::string source_text(const act::IndexSource& s, const char* none) {
   return !s.index_url.empty() ? s.index_url : !s.find_links.empty() ? "-f " + s.find_links : std::string(none);
@@ -125,7 +121,8 @@ int run_install_command(Context& ctx, InstallArgs& args) {
   }
   if (args.install.dry_run) {
     ctx.out << "Would run:\n";
-    for (const auto& argv : outcome.commands) ctx.out << "  " << join(argv) << "\n";
+    const bool windows = ctx.live_host().system.os_family == "windows";
+    for (const auto& argv : outcome.commands) ctx.out << "  " << str::command_line(argv, windows) << "\n";
     if (!outcome.ok) ctx.out << "Problem: " << outcome.message << "\n";
     ctx.out << "State: " << outcome.state << "\n";
     return outcome.ok ? 0 : app::exit_code(app::InstallEnd::kFailed);
@@ -139,13 +136,13 @@ int run_install_command(Context& ctx, InstallArgs& args) {
 void add_install_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<InstallArgs>();
   auto* cmd = app.add_subcommand(
-      "install",
-      "Plan for this machine (the same options as `torchup plan`) and install it with pip, uv or\n"
+      "install", "install the planned build (pip, uv or conda), then verify it");
+  cmd->footer(
+      "Plans for this machine (the same options as `torchup plan`) and installs with pip, uv or\n"
       "conda (argument vector, never a shell), optionally into a new venv; one install per\n"
       "environment at a time (lock); recognises the usual failures (MemoryError, PEP 668,\n"
       "network, hashes) and retries or explains; verifies the result; ends with the state the\n"
-      "environment is in.");
-  cmd->footer(
+      "environment is in.\n\n"
       "Examples:\n"
       "  torchup install --venv ~/.venvs/torch --yes\n"
       "  torchup install --torch 2.12.0 --platform cu126 --python /usr/bin/python3.12 --dry-run\n"
@@ -155,6 +152,10 @@ void add_install_command(CLI::App& app, Context& ctx) {
       "2 usage, 3 the install failed or another install holds the environment,\n"
       "130 interrupted (Ctrl-C; the installer is stopped too and the state is reported).");
   add_plan_options(*cmd, args->plan);
+  // install runs on this machine only: --root and --profile are refused with a hint
+  // (app::check_options), so the help does not offer them.
+  cmd->get_option("--root")->group("");
+  cmd->get_option("--profile")->group("");
   cmd->remove_option(cmd->get_option("--mirror"));
   cmd->add_option("--mirror", args->install.mirrors,
                   "auto (measured), a mirror name from data/mirrors.json, or an index URL; repeatable; the\n"

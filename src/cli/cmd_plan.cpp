@@ -66,7 +66,10 @@ std::string plan_text(const model::Plan& p, const Style& s) {
 
 int print_plan(Context& ctx, const model::Plan& plan, bool json) {
   if (json) ctx.out << model::to_json(plan).dump(2) << "\n";
-  else ctx.out << plan_text(plan, ctx.style);
+  else if (ctx.global.quiet) {
+    // -q: the command alone, for scripts and copy-paste; nothing when nothing fits.
+    if (plan.fits) ctx.out << plan.command << "\n";
+  } else ctx.out << plan_text(plan, ctx.style);
   return plan.fits ? 0 : exit_code_for(ErrorKind::kNoFit);
 }
 

@@ -34,7 +34,18 @@ constexpr const char* kFooter =
     "  torchup select --torch nightly --os windows --package libtorch --platform cpu\n"
     "  torchup select --torch 2.5.1 --os linux --platform rocm6.2 --json";
 
-int run_select(Context& ctx, const SelectOptions& options) {
+int run_select(Context& ctx, SelectOptions options) {
+  if (options.query.os.empty()) {
+    // Like the site, which preselects the visitor's OS: this computer's.
+    const std::string& family = ctx.live_host().system.os_family;
+    if (family != "linux" && family != "windows" && family != "macos") {
+      return ctx.fail(make_error(ErrorKind::kUsage, "--os is needed: this computer's OS (" +
+                                                        (family.empty() ? std::string("unknown") : family) +
+                                                        ") is not one the selector offers",
+                                 "choose --os linux, windows or macos"));
+    }
+    options.query.os = family;
+  }
   auto result = app::select(ctx.services(), options.query);
   if (!result) return ctx.fail(result.error());
   ctx.flush_data_warnings();
@@ -56,8 +67,7 @@ void add_select_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--torch", options->query.torch, "a release (1.9.0), stable or nightly")
       ->type_name("VER")
       ->capture_default_str();
-  cmd->add_option("--os", options->query.os, "operating system")
-      ->required()
+  cmd->add_option("--os", options->query.os, "operating system (default: this computer's)")
       ->check(CLI::IsMember({"linux", "windows", "macos"}, CLI::ignore_case));
   cmd->add_option("--package", options->query.package, "package manager / distribution (default: pip)")
       ->check(CLI::IsMember({"pip", "conda", "libtorch", "source"}, CLI::ignore_case));

@@ -55,8 +55,9 @@ int run_verify(Context& ctx, const VerifyArgs& args) {
 void add_verify_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<VerifyArgs>();
   auto* cmd = app.add_subcommand(
-      "verify",
-      "Check that PyTorch works: the guide's checks (import torch, torch.rand(5, 3),\n"
+      "verify", "check that PyTorch works: import, tensors, the GPU (or a LibTorch install)");
+  cmd->footer(
+      "The guide's checks (import torch, torch.rand(5, 3),\n"
       "torch.cuda.is_available()) plus the build kind, torchvision/torchaudio pairing,\n"
       "each GPU's name and capability, a matmul on each GPU compared with the CPU, and\n"
       "whether the GPU's arch is in torch.cuda.get_arch_list(). One Python process with\n"
@@ -66,8 +67,7 @@ void add_verify_command(CLI::App& app, Context& ctx) {
       "Debian's libtorch-dev): headers, libraries, version, CPU/CUDA build, and, when a\n"
       "C++ compiler is on PATH, compiles, links and runs a tiny torch::rand/torch::mm\n"
       "program (tens of seconds: torch/torch.h is large; --no-compile skips it).\n"
-      "Give both --python and --libtorch to check both.");
-  cmd->footer(
+      "Give both --python and --libtorch to check both.\n\n"
       "Examples:\n"
       "  torchup verify                            the active venv/conda env, else python3 on PATH\n"
       "  torchup verify --python /usr/bin/python3 --json\n"

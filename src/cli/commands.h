@@ -25,6 +25,7 @@ namespace torchup::cli {
 void add_select_command(CLI::App& app, Context& ctx);
 void add_cuda_compat_command(CLI::App& app, Context& ctx);
 void add_update_command(CLI::App& app, Context& ctx);
+void add_completions_command(CLI::App& app, Context& ctx);
 void add_detect_command(CLI::App& app, Context& ctx);
 void add_plan_command(CLI::App& app, Context& ctx);
 void add_install_command(CLI::App& app, Context& ctx);

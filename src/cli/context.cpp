@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <ostream>
 
 namespace torchup::cli {
@@ -31,21 +33,37 @@ Context::Context(host::Host& host, const Streams& streams)
     : out(streams.out), err(streams.err), host_(host), out_is_tty_(streams.out_is_tty) {}
 
 void Context::finalize_style() {
-  bool no_color_env = live_host().env.get("NO_COLOR").has_value();
-  style.color = out_is_tty_ && !no_color_env && !global.no_color;
+  // https://no-color.org: NO_COLOR counts when it is set and not empty; TERM=dumb
+  // terminals show escape codes as text.
+  const auto no_color_env = host_.env.get("NO_COLOR");
+  const bool no_color = no_color_env && !no_color_env->empty();
+  const bool dumb = host_.env.get("TERM").value_or("") == "dumb";
+  if (global.no_color || global.color == "never") style.color = false;
+  else if (global.color == "always") style.color = true;
+  else style.color = out_is_tty_ && !no_color && !dumb;
+  if (global.verbose && !traced_) {
+    traced_ = std::make_unique<host::TracingHost>(host_, [this](std::string_view line) { err << style.dim("torchup: ") << line << "\n"; });
+  }
 }
 
 host::Host& Context::machine_host(const std::optional<std::string>& root) {
   if (!root || root->empty() || *root == "/") return live_host();
   auto& owned = rooted_[*root];
   if (!owned) owned = host::OwnedHost::rooted(*root);
-  return owned->host();
+  if (!global.verbose) return owned->host();
+  auto& traced = traced_roots_[*root];
+  if (!traced) {
+    traced = std::make_unique<host::TracingHost>(owned->host(), [this, root = *root](std::string_view line) {
+      err << style.dim("torchup: [" + root + "] ") << line << "\n";
+    });
+  }
+  return traced->host();
 }
 
 app::Services& Context::services() {
   if (!services_) {
     services_ = std::make_unique<app::Services>(
-        app::Services{host_, store(), [this](const std::string& root) -> host::Host& { return machine_host(root); }});
+        app::Services{live_host(), store(), [this](const std::string& root) -> host::Host& { return machine_host(root); }});
   }
   return *services_;
 }
@@ -65,7 +83,7 @@ data::DataStore& Context::store() {
 }
 
 void Context::flush_data_warnings() {
-  if (!store_) return;
+  if (!store_ || global.quiet) return;
   const auto& w = store_->warnings();
   for (; warnings_printed_ < w.size(); ++warnings_printed_) {
     err << style.yellow("torchup: warning: ") << w[warnings_printed_] << "\n";
@@ -82,9 +100,15 @@ std::vector<std::string> Context::take_data_warnings() {
 
 int Context::fail(const Error& error) {
   flush_data_warnings();
+  exit_code = exit_code_for(error.kind);
+  if (global.json) {
+    // A script that asked for JSON reads the error as JSON too, with the same exit code.
+    nlohmann::json j = {{"error", {{"kind", error_kind_name(error.kind)}, {"message", error.message}, {"exit_code", exit_code}}}};
+    if (!error.hint.empty()) j["error"]["hint"] = error.hint;
+    out << j.dump(2) << "\n";
+  }
   err << style.red("torchup: error: ") << error.message << "\n";
   if (!error.hint.empty()) err << "  hint: " << error.hint << "\n";
-  exit_code = exit_code_for(error.kind);
   return exit_code;
 }
 

@@ -14,6 +14,7 @@
 #include "app/services.h"
 #include "data/store.h"
 #include "host/host.h"
+#include "host/tracing.h"
 #include "util/expected.h"
 
 namespace torchup::cli {
@@ -35,7 +36,11 @@ act::TextStyle text_style(const Style& style);
 struct GlobalOptions {
   std::optional<std::string> data_dir;   // --data-dir (or TORCHUP_DATA_DIR)
   std::optional<std::string> cache_dir;  // --cache-dir (or TORCHUP_CACHE_DIR / XDG)
-  bool no_color = false;
+  bool no_color = false;        // --no-color (the same as --color never)
+  std::string color = "auto";   // --color auto|always|never
+  bool quiet = false;           // -q: the result only (no warnings, the plan's command alone)
+  bool verbose = false;         // -v: every file read and program run, on stderr
+  bool json = false;            // --json anywhere on the line: errors as JSON on stdout
 };
 
 // Where a run writes: stdout, stderr, and whether stdout is a terminal (colour).
@@ -56,7 +61,7 @@ class Context {
   int exit_code = 0;
 
   // The computer torchup runs on (for data files, caches, programs).
-  host::Host& live_host() { return host_; }
+  host::Host& live_host() { return traced_ ? traced_->host() : host_; }
   // The machine being described: live, or read from `root` (--root DIR).
   host::Host& machine_host(const std::optional<std::string>& root);
   data::DataStore& store();
@@ -70,10 +75,13 @@ class Context {
   // The data-store warnings not yet printed, marked as delivered: a command that
   // reports warnings itself (detect's "warnings" array, DESIGN §2.1) takes them.
   std::vector<std::string> take_data_warnings();
+  // Applies the global options once they are parsed: colour, and --verbose's trace.
   void finalize_style();
 
  private:
   host::Host& host_;
+  std::unique_ptr<host::TracingHost> traced_;  // --verbose
+  std::map<std::string, std::unique_ptr<host::TracingHost>> traced_roots_;
   bool out_is_tty_;
   std::map<std::string, std::unique_ptr<host::OwnedHost>> rooted_;
   std::unique_ptr<data::DataStore> store_;

@@ -11,4 +11,5 @@ target_sources(torchup_core PRIVATE
   src/cli/cmd_verify.cpp
   src/cli/cmd_doctor.cpp
   src/cli/cmd_serve.cpp
+  src/cli/cmd_completions.cpp
 )

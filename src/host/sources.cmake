@@ -7,6 +7,7 @@ target_sources(torchup_core PRIVATE
   src/host/system_linux.cpp
   src/host/scripted.cpp
   src/host/registry.cpp
+  src/host/tracing.cpp
   src/host/programs.cpp
   src/host/clock.cpp
   src/host/terminal_posix.cpp

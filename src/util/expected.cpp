@@ -17,4 +17,16 @@ int exit_code_for(ErrorKind kind) {
   return 3;
 }
 
+const char* error_kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage: return "usage";
+    case ErrorKind::kNotFound: return "not_found";
+    case ErrorKind::kParse: return "parse";
+    case ErrorKind::kEnvironment: return "environment";
+    case ErrorKind::kNetwork: return "network";
+    case ErrorKind::kNoFit: return "no_fit";
+  }
+  return "environment";
+}
+
 }  // namespace torchup

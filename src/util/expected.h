@@ -25,6 +25,8 @@ struct Error {
 };
 
 int exit_code_for(ErrorKind kind);
+// The kind as a JSON word: "usage", "not_found", "parse", "environment", "network", "no_fit".
+const char* error_kind_name(ErrorKind kind);
 
 inline Error make_error(ErrorKind kind, std::string message, std::string hint = {}) {
   return Error{kind, std::move(message), std::move(hint)};

@@ -19,6 +19,15 @@ bool ends_with(std::string_view s, std::string_view suffix);
 bool contains(std::string_view s, std::string_view needle);
 bool icontains(std::string_view s, std::string_view needle);  // ASCII case-insensitive
 std::string to_lower(std::string_view s);
+// An argument vector as a user would retype it in their shell: POSIX sh quoting
+// ('it'\''s') or, for Windows, cmd/PowerShell double quotes; plain words stay bare.
+std::string command_line(const std::vector<std::string>& argv, bool windows = false);
+// Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`:
+// the optimal string alignment distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word` when it is close enough to be a typo (at most a
+// third of its length in edits, at least one); nullopt otherwise.
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
 // Parses a non-negative decimal integer; nullopt on anything else (or overflow).
 std::optional<long long> parse_int(std::string_view s);
 // Parses "0x1234" or "1234" as hex; nullopt on garbage.

@@ -111,7 +111,8 @@ TEST(PlanCli, BadInputIsOneClearError) {
   }
   struct Row { std::vector<std::string> args; int code; const char* needle; };
   const Row rows[] = {
-      {{"plan", "--profile", bad}, 3, "gpus[0].pci_id"},
+      // The user's own file: a usage error (issue #14: 2, not 3), naming the bad field.
+      {{"plan", "--profile", bad}, 2, "gpus[0].pci_id"},
       {{"plan", "--profile", (dir / "missing.json").string()}, 2, "cannot read profile"},
       {{"plan", "--profile", bad, "--root", "/"}, 2, "cannot be combined"},
       {{"plan", "--profile", testing::profile_path("cpu-linux"), "--platform", "gpu"}, 2, "--platform gpu"},

@@ -167,7 +167,7 @@ TEST(SelectCli, WrongFlagOrValueIsOneLineAndAHint) {
       {"select", "--os", "lunix", "--platform", "cpu"},
       {"select", "--os", "linux", "--platform", "cpu", "--bogus"},
       {"select", "--os", "linux", "--package", "npm", "--platform", "cpu"},
-      {"select", "--platform", "cpu"},  // --os missing
+      {"select", "--os"},  // a value missing (--os itself defaults to this computer's OS, issue #14)
       {"select", "--os", "linux", "--platform", "cu999"},
   };
   for (const auto& args : cases) {
