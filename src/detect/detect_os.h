@@ -18,6 +18,11 @@ model::Machine detect_windows(host::Host& host, data::DataStore& store, const De
 // A --root tree that is a Windows machine: it has registry.reg or C/Windows.
 bool is_windows_tree(const host::FileSystem& fs);
 
+// macOS (detect_macos.cpp): the live Mac, or a --root tree with
+// System/Library/CoreServices/SystemVersion.plist.
+model::Machine detect_macos(host::Host& host, const DetectOptions& options);
+bool is_macos_tree(const host::FileSystem& fs);
+
 // A system without detection yet: its family and CPU, and a warning saying so.
 model::Machine detect_unsupported(const host::Host& host);
 

@@ -5,4 +5,5 @@ target_sources(torchup_tests PRIVATE
   detect/registry_text_test.cpp
   detect/windows_fixtures_test.cpp
   detect/windows_cli_test.cpp
+  detect/macos_fixtures_test.cpp
 )
