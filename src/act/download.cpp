@@ -524,7 +524,13 @@ Expected<DownloadResult> Engine::run() {
   }
   for (const auto& s : sources_) result_.sources.push_back(s.report);
   if (result_.path.empty()) {
-    save_sidecar();
+    if (received_.covered() == 0) {  // nothing worth resuming: leave no empty partial behind
+      file_.reset();
+      files_.remove(partial_);
+      files_.remove(partial_ + ".json");
+    } else {
+      save_sidecar();
+    }
     return make_error(ErrorKind::kNetwork,
                       "could not download " + request_.sources.front() +
                           (last_error_.empty() ? std::string() : ": " + last_error_),

@@ -288,6 +288,8 @@ TEST(DownloadLocal, AWrongHashIsDiscardedAndTheNextSourceTried) {
   EXPECT_NE(bad_only.error().message.find("sha256"), std::string::npos) << bad_only.error().message;
   EXPECT_FALSE(std::filesystem::exists(cache_path(t.options.cache_dir, sha256_hex(bytes))));
   EXPECT_FALSE(std::filesystem::exists(cache_path(t.options.cache_dir, sha256_hex(other))));
+  EXPECT_FALSE(std::filesystem::exists(partial_path(t.options.cache_dir, sha256_hex(bytes), bad.url())))
+      << "the wrong bytes are not kept for a resume";
 }
 
 TEST(DownloadLocal, TooLittleFreeSpaceIsAClearErrorBeforeAnyByte) {
