@@ -31,6 +31,7 @@ struct Source {
   std::uint64_t attempt_bytes = 0;
   std::uint64_t bytes = 0;  // for the rate: all attempts
   double busy_seconds = 0;  // of its finished connections
+  Clock::time_point retry_at{};  // not asked again before this (after failures in a row)
 };
 
 struct Conn {
@@ -192,7 +193,7 @@ int Engine::pick_source(bool need_ranges) const {
   double best_r = 0;
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     const auto& s = sources_[i];
-    if (!s.allowed || s.dead) continue;
+    if (!s.allowed || s.dead || s.retry_at > clock_.now()) continue;
     if (need_ranges && s.ranges == RangeSupport::kNo) continue;
     if (s.ranges == RangeSupport::kNo && s.conns_now > 0) continue;  // one stream only
     double r = rate(i);
@@ -292,6 +293,10 @@ void Engine::finish_conn(int id, bool dropped, const std::string& why) {
   if (dropped) {
     src.report.failures++;
     if (++src.fails_in_row >= options_.max_failures) src.dead = true;
+    if (src.fails_in_row >= 2) {
+      auto delay = options_.retry_delay * (1 << std::min(src.fails_in_row - 2, 4));
+      src.retry_at = clock_.now() + delay;
+    }
     if (!why.empty()) last_error_ = src.report.url + ": " + why;
   }
   conns_.erase(it);
@@ -446,7 +451,17 @@ Outcome Engine::run_attempt() {
       return Outcome::kComplete;
     }
     fill();
-    if (conns_.empty()) return Outcome::kFailed;
+    if (conns_.empty()) {
+      // Nothing running: wait for a source that is only resting after failures, or give up.
+      std::optional<Clock::time_point> next;
+      for (const auto& s : sources_) {
+        if (s.allowed && !s.dead && s.retry_at > clock_.now() && (!next || s.retry_at < *next)) next = s.retry_at;
+      }
+      if (!next) return Outcome::kFailed;
+      auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now());
+      clock_.sleep_for(std::clamp(rest, std::chrono::milliseconds(1), std::chrono::milliseconds(100)));
+      continue;
+    }
     transport_.wait(std::chrono::milliseconds(100), *this);
     check_stalls();
     progress();

@@ -148,6 +148,9 @@ struct DownloadOptions {
   std::uint64_t min_piece = 1u << 20;               // never split a piece below this
   std::chrono::milliseconds stall_timeout{15000};   // no byte for this long: the connection is left
   int max_failures = 8;                             // per source, in a row, without progress
+  // After the second failure in a row a source waits before it is asked again: this,
+  // doubled for each further failure (at most 16 times this).
+  std::chrono::milliseconds retry_delay{250};
   std::uint64_t sidecar_every = 8u << 20;           // write the sidecar after this many new bytes
   std::uint64_t space_margin = 16u << 20;           // keep this much free beyond the file
   // Asked often; true stops the download and keeps the partial file (default: Ctrl-C's flag).

@@ -78,6 +78,11 @@ class CurlTransport final : public Transport {
     c_.easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, https_only ? "https" : "http,https");
     c_.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
     c_.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    // One TCP connection per transfer: libcurl's multi handle would otherwise multiplex
+    // the range requests to one host over a single HTTP/2 connection (CURLMOPT_PIPELINING
+    // defaults to CURLPIPE_MULTIPLEX since libcurl 7.62.0), and a per-connection rate
+    // limit (the case parallel ranges are for) would apply to all of them together.
+    c_.easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
     c_.easy_setopt(e, CURLOPT_USERAGENT, "torchup/" TORCHUP_VERSION);
     c_.easy_setopt(e, CURLOPT_ERRORBUFFER, static_cast<char*>(t->error));
     if (!options_.proxy.empty()) c_.easy_setopt(e, CURLOPT_PROXY, options_.proxy.c_str());
