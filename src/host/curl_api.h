@@ -24,6 +24,16 @@ struct CurlApi {
   CURLcode (*easy_getinfo)(CURL* handle, CURLINFO info, ...) = nullptr;
   void (*easy_cleanup)(CURL* handle) = nullptr;
   const char* (*easy_strerror)(CURLcode code) = nullptr;
+  // The multi interface: many transfers driven by one thread (act/download_curl.cpp).
+  CURLM* (*multi_init)() = nullptr;
+  CURLMcode (*multi_add_handle)(CURLM* multi, CURL* handle) = nullptr;
+  CURLMcode (*multi_remove_handle)(CURLM* multi, CURL* handle) = nullptr;
+  CURLMcode (*multi_perform)(CURLM* multi, int* running) = nullptr;
+  // curl_multi_poll: libcurl 7.66 and newer (Debian 12 has 7.88).
+  CURLMcode (*multi_poll)(CURLM* multi, struct curl_waitfd extra[], unsigned int extra_count, int timeout_ms,
+                          int* ready) = nullptr;
+  CURLMsg* (*multi_info_read)(CURLM* multi, int* left) = nullptr;
+  CURLMcode (*multi_cleanup)(CURLM* multi) = nullptr;
 };
 
 // The library's default name: Debian's libcurl4 (and libcurl4-gnutls) install

@@ -38,6 +38,13 @@ Expected<CurlApi> load_curl_api(const std::string& library) {
   if (!resolve(lib, "curl_easy_getinfo", api.easy_getinfo)) missing = "curl_easy_getinfo";
   if (!resolve(lib, "curl_easy_cleanup", api.easy_cleanup)) missing = "curl_easy_cleanup";
   if (!resolve(lib, "curl_easy_strerror", api.easy_strerror)) missing = "curl_easy_strerror";
+  if (!resolve(lib, "curl_multi_init", api.multi_init)) missing = "curl_multi_init";
+  if (!resolve(lib, "curl_multi_add_handle", api.multi_add_handle)) missing = "curl_multi_add_handle";
+  if (!resolve(lib, "curl_multi_remove_handle", api.multi_remove_handle)) missing = "curl_multi_remove_handle";
+  if (!resolve(lib, "curl_multi_perform", api.multi_perform)) missing = "curl_multi_perform";
+  if (!resolve(lib, "curl_multi_poll", api.multi_poll)) missing = "curl_multi_poll";
+  if (!resolve(lib, "curl_multi_info_read", api.multi_info_read)) missing = "curl_multi_info_read";
+  if (!resolve(lib, "curl_multi_cleanup", api.multi_cleanup)) missing = "curl_multi_cleanup";
   if (missing) {
     ::dlclose(lib);
     return make_error(ErrorKind::kEnvironment, library + " is not a usable libcurl: it has no " + missing,

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "host/host.h"
+#include "support/served_file.h"
 
 extern char** environ;
 
@@ -36,9 +37,11 @@ struct LocalIndexOptions {
   enum class FileMode {
     kWhole,          // the wheel, whole
     kDropMidStream,  // chunked transfer; the connection closes after `drop_after` bytes
+    kServed,         // support/served_file.h: ranges, a rate limit, drops, stalls as `served` says
   };
   FileMode file_mode = FileMode::kWhole;
   std::size_t drop_after = 300;
+  ServedFileOptions served{};  // with kServed
   std::size_t page_padding = 0;              // pad the project page to this many bytes (an HTML comment)
   std::chrono::milliseconds page_delay{0};   // send the page in 8 KiB pieces, this long apart
   // Answer the project page like a captive portal or a proxy's login page: HTTP 200,
@@ -82,6 +85,10 @@ class LocalIndex {
         return sink.write(page.data() + offset, piece);
       });
     });
+    if (options.file_mode == FileMode::kServed) {  // registered first: this route answers
+      serve_file(server_, "/files/" + regex_escaped(wheel_name),
+                 std::make_shared<const std::string>(std::move(wheel_bytes)), options.served);
+    }
     server_.Get("/files/" + regex_escaped(wheel_name), [=, this](const httplib::Request&, httplib::Response& res) {
       ++file_requests_;
       if (options.file_mode == FileMode::kWhole) {
