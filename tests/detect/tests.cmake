@@ -1,5 +1,8 @@
+# Linux-only (not in the Windows build): Linux fixture trees with symbolic links, /proc and sysfs probes, the Linux binary.
+if(NOT WIN32)
 target_sources(torchup_tests PRIVATE
   detect/fixtures_test.cpp
   detect/parse_test.cpp
   detect/detect_cli_test.cpp
 )
+endif()
