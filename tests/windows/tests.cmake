@@ -14,3 +14,16 @@ if(WIN32)
   add_dependencies(torchup_tests torchup_test_child)
   target_sources(torchup_tests PRIVATE ${CMAKE_SOURCE_DIR}/cmake/windows/torchup.rc)  # UTF-8 argv like torchup.exe
 endif()
+# plan --json of torchup.exe (under wine) equals the Linux binary's for the same profiles;
+# scripts/test-windows passes the Linux build's binary when it is there.
+if(WIN32 AND TORCHUP_LINUX_BINARY)
+  set(profiles "")
+  foreach(p ada-rtx4090-windows-566 cpu-windows amd-rx6800-gfx1030-windows ampere-rtx3090-linux-595
+            hybrid-laptop-uhd-rtx4060-linux)
+    list(APPEND profiles ${CMAKE_CURRENT_LIST_DIR}/../fixtures/profiles/${p}.json)
+  endforeach()
+  add_test(NAME WindowsEndToEnd.PlanJsonEqualsLinux
+    COMMAND ${CMAKE_COMMAND} -DWINE_RUN=${CMAKE_SOURCE_DIR}/scripts/wine-run -DEXE=$<TARGET_FILE:torchup>
+            -DLINUX_TORCHUP=${TORCHUP_LINUX_BINARY} "-DPROFILES=${profiles}"
+            -P ${CMAKE_CURRENT_LIST_DIR}/plan_equal.cmake)
+endif()
