@@ -138,6 +138,7 @@ class WinHttp final : public HttpClient {
     HttpResponse response;
     DWORD failure = 0;
     bool truncated = false;
+    bool late = false;
     std::optional<unsigned long long> content_length;
     if (!::WinHttpSendRequest(request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA, 0, 0, 0) ||
         !::WinHttpReceiveResponse(request, nullptr)) {
@@ -171,6 +172,12 @@ class WinHttp final : public HttpClient {
         }
         if (got == 0) break;  // end of the body (or of the connection: checked below)
         response.body.append(buffer, got);
+        // Under wine a close from the watchdog does not cut a read short: the deadline
+        // is also checked between reads (each returns as soon as bytes arrive).
+        if (Clock::now() >= deadline) {
+          late = true;
+          break;
+        }
       }
     }
     stop_watchdog();
@@ -179,7 +186,7 @@ class WinHttp final : public HttpClient {
       response.truncated = true;
       return response;
     }
-    if (expired || failure == ERROR_WINHTTP_TIMEOUT) {
+    if (expired || late || failure == ERROR_WINHTTP_TIMEOUT) {
       if (options.keep_partial_on_timeout && !response.body.empty()) {
         response.timed_out = true;
         return response;
