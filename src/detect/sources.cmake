@@ -6,7 +6,6 @@ target_sources(torchup_core PRIVATE
   src/detect/detect_unsupported.cpp  # other systems until their port: says so
   src/detect/probe_os.cpp         # os-release, arch, glibc, WSL
   src/detect/probe_gpu_linux.cpp  # sysfs PCI, /proc/driver/nvidia, pci.ids, KFD
-  src/detect/nvml_linux.cpp       # NVML loaded at run time (live only)
   src/detect/probe_nvidia.cpp     # driver version, nvidia-smi fallback, max CUDA
   src/detect/probe_wsl.cpp        # WSL2: the Windows NVIDIA driver's files under /usr/lib/wsl
   src/detect/probe_toolkits.cpp   # ROCm, CUDA toolkits
@@ -19,3 +18,8 @@ target_sources(torchup_core PRIVATE
   src/detect/parse_macos.cpp      # pure: plist strings, Mach-O CPU, system_profiler JSON
   src/detect/report.cpp           # text rendering
 )
+if(WIN32)
+  target_sources(torchup_core PRIVATE src/detect/nvml_unsupported.cpp)  # no dlopen: NVML never answers
+else()
+  target_sources(torchup_core PRIVATE src/detect/nvml_linux.cpp)        # NVML loaded at run time (live only)
+endif()

@@ -49,7 +49,8 @@ void route(Server::Impl& impl) {
   // restart after TIME_WAIT.
   http.set_socket_options([](socket_t sock) {
     int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    // Winsock declares the value as const char*, POSIX as const void*: one cast fits both.
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
   });
   http.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
     if (!host_allowed(req.get_header_value("Host"), impl.port)) {

@@ -7,5 +7,10 @@ target_sources(torchup_core PRIVATE
 )
 # Debian builds cpp-httplib as a shared library (libcpp-httplib.so, package
 # libcpp-httplib-dev): its header declares, the library defines.
-find_library(HTTPLIB_LIBRARY NAMES cpp-httplib REQUIRED)
-target_link_libraries(torchup_core PUBLIC ${HTTPLIB_LIBRARY})
+# Windows: the full single header (scripts/build-windows) holds the code; it needs Winsock.
+if(WIN32)
+  target_link_libraries(torchup_core PUBLIC ws2_32)
+else()
+  find_library(HTTPLIB_LIBRARY NAMES cpp-httplib REQUIRED)
+  target_link_libraries(torchup_core PUBLIC ${HTTPLIB_LIBRARY})
+endif()

@@ -1,7 +1,12 @@
 # The command line in process over fake machines, and install's policy as tables.
 target_sources(torchup_tests PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/cli_fake_machine_test.cpp  # cli::run on fixture machines: detect, plan, install --dry-run
-  ${CMAKE_CURRENT_LIST_DIR}/cli_conventions_test.cpp   # -V, help CMD, did you mean, --color, -q, -v, JSON errors, completions
-  ${CMAKE_CURRENT_LIST_DIR}/readme_links_test.cpp     # README links name files inside the repository
   ${CMAKE_CURRENT_LIST_DIR}/install_policy_test.cpp    # situations -> decisions: start, installer, remedies, exit codes
 )
+# Linux-only: Linux fixture machines with /bin/sh interpreters.
+if(NOT WIN32)
+  target_sources(torchup_tests PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/cli_fake_machine_test.cpp  # cli::run on fixture machines: detect, plan, install --dry-run
+    ${CMAKE_CURRENT_LIST_DIR}/cli_conventions_test.cpp   # -V, help CMD, did you mean, --color, -q, -v, JSON errors, completions (bash, /usr/bin/python3)
+    ${CMAKE_CURRENT_LIST_DIR}/readme_links_test.cpp     # README links name files inside the repository (POSIX paths)
+  )
+endif()

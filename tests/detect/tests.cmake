@@ -1,3 +1,5 @@
+# Linux-only (not in the Windows build): Linux fixture trees with symbolic links, /proc and sysfs probes, the Linux binary.
+if(NOT WIN32)
 target_sources(torchup_tests PRIVATE
   detect/fixtures_test.cpp
   detect/parse_test.cpp
@@ -7,3 +9,4 @@ target_sources(torchup_tests PRIVATE
   detect/windows_cli_test.cpp
   detect/macos_fixtures_test.cpp
 )
+endif()

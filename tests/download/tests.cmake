@@ -1,4 +1,8 @@
 # download: torchup's own downloader and wheel cache against local servers (issue 13).
+# Linux-only: the downloader is not in the Windows build yet (src/act/sources.cmake).
+if(WIN32)
+  return()
+endif()
 find_library(TORCHUP_TEST_HTTPLIB NAMES cpp-httplib REQUIRED)
 target_sources(torchup_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/download_test.cpp

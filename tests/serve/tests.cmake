@@ -1,3 +1,5 @@
+# Linux-only (not in the Windows build): POSIX sockets, Chromium and node.
+if(NOT WIN32)
 target_sources(torchup_tests PRIVATE
   serve/serve_api_test.cpp     # the JSON API as a function: validation, Selector equality, providers
   serve/serve_server_test.cpp  # the real server on port 0: Host check, loopback only, assets, stop
@@ -17,3 +19,4 @@ add_test(NAME ServeBrowser.SelectorPage
           -DSCREENSHOTS=${CMAKE_CURRENT_BINARY_DIR}/browser/screenshots
           -P ${CMAKE_CURRENT_SOURCE_DIR}/browser/run.cmake)
 set_tests_properties(ServeBrowser.SelectorPage PROPERTIES TIMEOUT 600)
+endif()
