@@ -3,6 +3,7 @@
 // short success), the total deadline with a trickling server, max_bytes.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <windows.h>
 
 #include <thread>
 
@@ -71,6 +72,12 @@ TEST(WinHttp, BodyShorterThanContentLengthIsAnError) {
   EXPECT_NE(r.error().message.find("of 1000 bytes"), std::string::npos) << r.error().message;
 }
 
+// wine's ntdll exports wine_get_version; Windows' does not.
+bool under_wine() {
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  return ntdll && GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
 TEST(WinHttp, TotalDeadlineStopsATricklingServer) {
   LocalServer server;
   auto http = make_winhttp_http();
@@ -80,6 +87,12 @@ TEST(WinHttp, TotalDeadlineStopsATricklingServer) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("timed out"), std::string::npos) << r.error().message;
 
+  if (under_wine()) {
+    // Measured under Debian's wine 8.0: WinHttpReadData returns only once the whole
+    // trickled body is in, so the deadline is reported but cannot stop the transfer
+    // early there; real Windows returns each chunk as it arrives.
+    GTEST_SKIP() << "wine's WinHTTP delivers a trickled body in one read";
+  }
   options.keep_partial_on_timeout = true;
   auto partial = http->get(server.url("/trickle"), options);
   ASSERT_TRUE(partial) << partial.error().message;
