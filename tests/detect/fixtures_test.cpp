@@ -11,28 +11,17 @@
 #include "detect/detect.h"
 #include "detect/report.h"
 #include "host/scripted.h"
+#include "support/detect_fixture.h"
 #include "support/temp_dir.h"
 
 namespace torchup::detect {
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/" + name; }
+std::string fixture(const std::string& name) { return testing::fixture_dir("machines", name); }
 
-model::Machine detect_fixture(const std::string& name) {
-  host::FakeMachine machine(fixture(name));
-  auto live_fs = host::make_rooted_fs("/");
-  data::DataStore store(*live_fs, {});
-  auto result = detect_machine(machine.host(), store);
-  EXPECT_TRUE(machine.runner().calls().empty()) << "--root must never execute anything";
-  return result;
-}
+model::Machine detect_fixture(const std::string& name) { return testing::detect_tree(fixture(name)); }
 
-bool has_warning(const model::Machine& m, const std::string& needle) {
-  for (const auto& w : m.warnings) {
-    if (w.find(needle) != std::string::npos) return true;
-  }
-  return false;
-}
+using testing::has_warning;
 
 TEST(DetectFixtures, NvidiaDesktop) {
   auto m = detect_fixture("nvidia-desktop");

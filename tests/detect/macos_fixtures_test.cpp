@@ -10,6 +10,7 @@
 #include "detect/detect.h"
 #include "detect/parse_macos.h"
 #include "host/scripted.h"
+#include "support/detect_fixture.h"
 #include "support/run_binary.h"
 
 namespace torchup::detect {
@@ -17,16 +18,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string fixture(const std::string& name) { return std::string(TORCHUP_TEST_DIR) + "/fixtures/macos/" + name; }
+std::string fixture(const std::string& name) { return testing::fixture_dir("macos", name); }
 
-model::Machine detect_fixture(const std::string& name) {
-  host::FakeMachine machine(fixture(name));
-  auto live_fs = host::make_rooted_fs("/");
-  data::DataStore store(*live_fs, {});
-  auto result = detect_machine(machine.host(), store);
-  EXPECT_TRUE(machine.runner().calls().empty()) << "--root must never execute anything";
-  return result;
-}
+model::Machine detect_fixture(const std::string& name) { return testing::detect_tree(fixture(name)); }
 
 TEST(MacosParse, PlistAndMachO) {
   const char* plist = "<dict>\n\t<key>ProductName</key>\n\t<string>macOS</string>\n\t<key>ProductVersion</key>"
