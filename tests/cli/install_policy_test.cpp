@@ -108,8 +108,13 @@ TEST(InstallPolicy, ExitCodesInOnePlace) {
 struct PathWith {
   explicit PathWith(const std::vector<std::string>& programs) {
     for (const auto& p : programs) {
-      std::ofstream(dir.path() / p) << "";
-      std::filesystem::permissions(dir.path() / p, std::filesystem::perms::owner_all);
+#ifdef _WIN32
+      const std::string file = p + ".exe";  // Windows finds programs by PATHEXT
+#else
+      const std::string file = p;
+#endif
+      std::ofstream(dir.path() / file) << "";
+      std::filesystem::permissions(dir.path() / file, std::filesystem::perms::owner_all);
     }
   }
   torchup::testing::TempDir dir;
@@ -146,7 +151,8 @@ TEST(InstallPolicy, InstallerChoice) {
   };
   for (const auto& c : cases) {
     PathWith path(c.on_path);
-    host::FakeMachine machine("/", {{"PATH", path.dir.path().string()}}, linux_x86_64(), true);
+    // This computer's own conventions (PATH separator, PATHEXT): the programs are real files.
+    host::FakeMachine machine("/", {{"PATH", path.dir.str()}}, host::live_system_facts(), true);
     auto choice = choose_installer(machine.host(), plan_for(c.package), c.asked);
     const std::string where = c.package + " plan, --installer " + c.asked;
     if (!c.expected) {
@@ -161,7 +167,7 @@ TEST(InstallPolicy, InstallerChoice) {
       EXPECT_TRUE(choice->note.empty()) << where << ": " << choice->note;
     }
     if (choice->installer != Installer::kPip) {
-      EXPECT_EQ(choice->program.find(path.dir.path().string()), 0u) << where;
+      EXPECT_EQ(choice->program.find(path.dir.str()), 0u) << where;
     }
   }
 }

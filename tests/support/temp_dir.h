@@ -26,11 +26,17 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-  // Writes `text` to path/rel, creating directories.
+  // The path in UTF-8 (on Windows path::string() is the ANSI code page, which garbles
+  // names like 张三; torchup's Host takes UTF-8 everywhere).
+  std::string str() const {
+    const std::u8string u8 = path_.u8string();
+    return std::string(u8.begin(), u8.end());
+  }
+  // Writes `text` to path/rel (UTF-8), creating directories.
   void write(const std::string& rel, const std::string& text) const {
-    std::filesystem::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel, std::ios::binary) << text;
+    const std::filesystem::path file = path_ / std::filesystem::path(std::u8string(rel.begin(), rel.end()));
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << text;
   }
 
  private:

@@ -58,7 +58,7 @@ TEST(HostWindows, PathSearchSplitsAtSemicolonsAndTriesPathext) {
   dir.write("b 中文/tool.EXE", "MZ");
   dir.write("c/tool.cmd", "@echo off");
   dir.write("c/other.bat", "@echo off");
-  Machine m({{"PATHEXT", ".COM;.EXE;.BAT;.CMD"}});
+  Machine m(std::map<std::string, std::string>{{"PATHEXT", ".COM;.EXE;.BAT;.CMD"}});
   std::string path = dir.str() + "\\a;" + dir.str() + "\\b 中文;;" + dir.str() + "/c";
   auto tool = find_program_in(*m.host, path, "tool");
   ASSERT_TRUE(tool);
