@@ -11,6 +11,7 @@
 
 #include "act/verify.h"
 #include "act/verify_libtorch.h"
+#include "util/text.h"
 
 namespace torchup::act {
 
@@ -18,6 +19,8 @@ using Paint = std::function<std::string(std::string_view)>;
 
 struct TextStyle {
   Paint green, red, yellow, dim, bold;
+  Lang lang = Lang::kEn;  // the language messages are said in
+  std::string t(const Text& text) const { return localize(text, lang); }
   static TextStyle plain();
 };
 

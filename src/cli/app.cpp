@@ -96,6 +96,18 @@ bool wants_json(const std::vector<std::string>& args) {
   return false;
 }
 
+// --lang X or --lang=X before "--": the language is chosen before parsing, so that
+// parse errors are said in it too. The last one counts, as CLI11 takes it.
+std::string lang_flag(const std::vector<std::string>& args) {
+  std::string lang = "auto";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "--lang" && i + 1 < args.size()) lang = args[i + 1];
+    else if (args[i].rfind("--lang=", 0) == 0) lang = args[i].substr(7);
+  }
+  return lang;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& given_args, host::Host& host, const Streams& streams) {
@@ -104,6 +116,8 @@ int run(const std::vector<std::string>& given_args, host::Host& host, const Stre
   const std::vector<std::string> args = expand_help(given_args);
   Context ctx(host, streams);
   ctx.global.json = wants_json(args);
+  ctx.global.lang = lang_flag(args);
+  ctx.style.lang = choose_lang(ctx.global.lang, host.env, host.system);
   CLI::App app(kDescription, "torchup");
   app.footer(kFooter);
   app.set_version_flag("-V,--version", std::string("torchup ") + TORCHUP_VERSION, "print torchup's version and exit");
@@ -121,6 +135,9 @@ int run(const std::vector<std::string>& given_args, host::Host& host, const Stre
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
   app.add_flag("--no-color", ctx.global.no_color, "the same as --color never");
+  app.add_option("--lang", ctx.global.lang, "language: auto (TORCHUP_LANG, then LC_ALL/LC_MESSAGES/LANG), zh or en")
+      ->check(CLI::IsMember({"auto", "zh", "en"}))
+      ->type_name("LANG");
   app.add_flag("-q,--quiet", ctx.global.quiet, "print only the result (the plan: its command), no warnings");
   app.add_flag("-v,--verbose", ctx.global.verbose, "also print every file read and program run (to stderr)");
   // Options reach subcommands before their callbacks run.

@@ -39,26 +39,37 @@ std::string plan_text(const model::Plan& p, const Style& s) {
   std::ostringstream out;
   constexpr std::size_t kMaxAlternatives = 5;
   if (p.fits) {
-    std::string py = p.python.empty() ? "" : " for Python " + p.python;
-    out << s.green(s.bold(fmt::format("torch {} ({}){}", p.torch, p.platform, py))) << "\n\n";
+    Text title;
+    if (p.python.empty()) {
+      title = tr("cli.plan-title", "torch {torch} ({platform})", {{"torch", p.torch}, {"platform", p.platform}});
+    } else {
+      title = tr("cli.plan-title-python", "torch {torch} ({platform}) for Python {python}",
+                 {{"torch", p.torch}, {"platform", p.platform}, {"python", p.python}});
+    }
+    out << s.green(s.bold(s.t(title))) << "\n\n";
     out << "  " << s.bold(p.command) << "\n";
     for (const auto& e : p.equivalents) out << "  " << s.dim(e.package + ":") << " " << e.command << "\n";
   } else {
-    out << s.red(s.bold("No PyTorch build fits this machine.")) << "\n";
+    out << s.red(s.bold(s.t(tr("cli.plan-nothing-fits", "No PyTorch build fits this machine.")))) << "\n";
   }
-  if (!p.reasons.empty()) out << "\n" << s.bold("why") << "\n";
-  for (const auto& r : p.reasons) out << bullet(s, "-", r);
-  if (!p.warnings.empty()) out << "\n" << s.bold(s.yellow("warnings")) << "\n";
-  for (const auto& w : p.warnings) out << bullet(s, "!", w);
-  if (!p.unlocks.empty()) out << "\n" << s.bold(p.fits ? "better builds" : "what would work") << "\n";
-  for (const auto& u : p.unlocks) out << bullet(s, ">", u);
-  if (!p.alternatives.empty()) out << "\n" << s.bold("not chosen") << "\n";
+  if (!p.reasons.empty()) out << "\n" << s.bold(s.t(tr("cli.plan-why", "why"))) << "\n";
+  for (const auto& r : p.reasons) out << bullet(s, "-", s.t(r));
+  if (!p.warnings.empty()) out << "\n" << s.bold(s.yellow(s.t(tr("cli.plan-warnings", "warnings")))) << "\n";
+  for (const auto& w : p.warnings) out << bullet(s, "!", s.t(w));
+  if (!p.unlocks.empty()) {
+    out << "\n"
+        << s.bold(s.t(p.fits ? tr("cli.plan-better", "better builds") : tr("cli.plan-would-work", "what would work"))) << "\n";
+  }
+  for (const auto& u : p.unlocks) out << bullet(s, ">", s.t(u));
+  if (!p.alternatives.empty()) out << "\n" << s.bold(s.t(tr("cli.plan-not-chosen", "not chosen"))) << "\n";
   for (std::size_t i = 0; i < p.alternatives.size() && i < kMaxAlternatives; ++i) {
     const auto& a = p.alternatives[i];
-    out << bullet(s, "-", a.torch + " " + a.platform + ": " + a.why_not);
+    out << bullet(s, "-", a.torch + " " + a.platform + ": " + s.t(a.why_not));
   }
   if (p.alternatives.size() > kMaxAlternatives) {
-    out << "  " << s.dim(fmt::format("(+{} more: torchup plan --json)", p.alternatives.size() - kMaxAlternatives))
+    out << "  "
+        << s.dim(s.t(tr("cli.plan-more-alternatives", "(+{count} more: torchup plan --json)",
+                        {{"count", std::to_string(p.alternatives.size() - kMaxAlternatives)}})))
         << "\n";
   }
   return out.str();

@@ -4,7 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/message.h"
+
 #include <ostream>
+
+#include "util/strings.h"
 
 namespace torchup::cli {
 
@@ -26,7 +30,32 @@ act::TextStyle text_style(const Style& style) {
   const Style s = style;
   return {[s](std::string_view t) { return s.green(t); }, [s](std::string_view t) { return s.red(t); },
           [s](std::string_view t) { return s.yellow(t); }, [s](std::string_view t) { return s.dim(t); },
-          [s](std::string_view t) { return s.bold(t); }};
+          [s](std::string_view t) { return s.bold(t); }, s.lang};
+}
+
+Lang choose_lang(const std::string& flag, const host::Environment& env, const host::SystemFacts& system) {
+  if (auto l = parse_lang(flag)) return *l;  // "auto" parses to nothing
+  auto var = [&env](const char* name) {
+    auto v = env.get(name);
+    return v ? *v : std::string();
+  };
+  if (auto l = parse_lang(var("TORCHUP_LANG"))) return *l;
+  // The locale for messages, as setlocale(LC_MESSAGES, "") picks it (POSIX: LC_ALL,
+  // then LC_MESSAGES, then LANG); GNU gettext then prefers LANGUAGE's list unless the
+  // locale is C (gettext manual, "The LANGUAGE variable").
+  std::string locale = var("LC_ALL");
+  if (locale.empty()) locale = var("LC_MESSAGES");
+  if (locale.empty()) locale = var("LANG");
+  if (!locale.empty() && locale != "C" && locale != "POSIX") {
+    for (auto entry : str::split(var("LANGUAGE"), ':')) {
+      if (auto l = parse_lang(entry)) return *l;
+    }
+  }
+  if (auto l = parse_lang(locale)) return *l;
+  if (locale.empty()) {
+    if (auto l = parse_lang(system.ui_language)) return *l;
+  }
+  return Lang::kEn;
 }
 
 Context::Context(host::Host& host, const Streams& streams)
@@ -86,7 +115,7 @@ void Context::flush_data_warnings() {
   if (!store_ || global.quiet) return;
   const auto& w = store_->warnings();
   for (; warnings_printed_ < w.size(); ++warnings_printed_) {
-    err << style.yellow("torchup: warning: ") << w[warnings_printed_] << "\n";
+    err << style.yellow(style.t(tr("cli.warning-prefix", "torchup: warning: "))) << style.t(w[warnings_printed_]) << "\n";
   }
 }
 
@@ -103,12 +132,15 @@ int Context::fail(const Error& error) {
   exit_code = exit_code_for(error.kind);
   if (global.json) {
     // A script that asked for JSON reads the error as JSON too, with the same exit code.
-    nlohmann::json j = {{"error", {{"kind", error_kind_name(error.kind)}, {"message", error.message}, {"exit_code", exit_code}}}};
-    if (!error.hint.empty()) j["error"]["hint"] = error.hint;
+    // English text (the contract), with each message's id and arguments beside it.
+    nlohmann::json j = {{"error", {{"kind", error_kind_name(error.kind)}, {"message", error.message.str()}, {"exit_code", exit_code}}}};
+    if (!error.hint.empty()) j["error"]["hint"] = error.hint.str();
+    j["error"]["messages"] = {{"message", model::message_json(error.message)}};
+    if (!error.hint.empty()) j["error"]["messages"]["hint"] = model::message_json(error.hint);
     out << j.dump(2) << "\n";
   }
-  err << style.red("torchup: error: ") << error.message << "\n";
-  if (!error.hint.empty()) err << "  hint: " << error.hint << "\n";
+  err << style.red(style.t(tr("cli.error-prefix", "torchup: error: "))) << style.t(error.message) << "\n";
+  if (!error.hint.empty()) err << "  " << style.t(tr("cli.hint-prefix", "hint: ")) << style.t(error.hint) << "\n";
   return exit_code;
 }
 

@@ -16,12 +16,16 @@
 #include "host/host.h"
 #include "host/tracing.h"
 #include "util/expected.h"
+#include "util/text.h"
 
 namespace torchup::cli {
 
 // Text styling for people; plain when not a terminal or NO_COLOR is set.
 struct Style {
   bool color = false;
+  Lang lang = Lang::kEn;  // the language messages are said in (--lang, TORCHUP_LANG, LANG)
+  // A message in the user's language.
+  std::string t(const Text& text) const { return localize(text, lang); }
   std::string bold(std::string_view s) const;
   std::string dim(std::string_view s) const;
   std::string green(std::string_view s) const;
@@ -41,7 +45,14 @@ struct GlobalOptions {
   bool quiet = false;           // -q: the result only (no warnings, the plan's command alone)
   bool verbose = false;         // -v: every file read and program run, on stderr
   bool json = false;            // --json anywhere on the line: errors as JSON on stdout
+  std::string lang = "auto";    // --lang auto|zh|en
 };
+
+// The language to speak: --lang (zh|en; auto: go on), TORCHUP_LANG, then the POSIX
+// locale variables as gettext reads them (LANGUAGE's first entry when the locale is
+// not C, then LC_ALL, LC_MESSAGES, LANG), then the system's UI language (Windows),
+// else English.
+Lang choose_lang(const std::string& flag, const host::Environment& env, const host::SystemFacts& system);
 
 // Where a run writes: stdout, stderr, and whether stdout is a terminal (colour).
 struct Streams {

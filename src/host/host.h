@@ -115,6 +115,9 @@ struct SystemFacts {
   // (POSIX "bin/python"; Windows "Scripts\\python.exe", Python docs "venv").
   char path_separator = ':';
   std::string venv_python = "bin/python";
+  // The user's display language where the system has one apart from the locale
+  // variables (Windows: the user's UI language, "zh-CN"); empty elsewhere.
+  std::string ui_language = {};
 };
 
 // The user at the keyboard: whether someone can answer a question, and their answer.

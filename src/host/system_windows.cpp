@@ -22,6 +22,16 @@ std::optional<std::string> windows_version() {
          std::to_string(info.dwBuildNumber);
 }
 
+// The user's UI language as a locale name ("zh-CN", "en-US"): GetUserDefaultUILanguage
+// gives its LANGID, LCIDToLocaleName its name (Microsoft Learn, "User Interface Language
+// Management"). What the guide's readers see Windows speak.
+std::string ui_language() {
+  wchar_t name[LOCALE_NAME_MAX_LENGTH] = {};
+  const LANGID lang = ::GetUserDefaultUILanguage();
+  if (::LCIDToLocaleName(MAKELCID(lang, SORT_DEFAULT), name, LOCALE_NAME_MAX_LENGTH, 0) <= 0) return "";
+  return win::narrow(name);
+}
+
 }  // namespace
 
 SystemFacts live_system_facts() {
@@ -39,6 +49,7 @@ SystemFacts live_system_facts() {
     default: facts.arch = "unknown"; break;
   }
   facts.kernel_release = windows_version();
+  facts.ui_language = ui_language();
   return facts;
 }
 

@@ -2,9 +2,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/message.h"
+
 namespace torchup::model {
 
 using nlohmann::json;
+
+namespace {
+
+json texts(const std::vector<Text>& v) {
+  json out = json::array();
+  for (const auto& t : v) out.push_back(t.str());
+  return out;
+}
+
+}  // namespace
 
 json to_json(const Plan& p) {
   auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
@@ -21,18 +33,26 @@ json to_json(const Plan& p) {
   j["index_url"] = opt(p.index_url);
   j["command"] = p.fits ? json(p.command) : json(nullptr);
   j["argv"] = p.argv;
-  j["reasons"] = p.reasons;
-  j["warnings"] = p.warnings;
-  j["unlocks"] = p.unlocks;
+  j["reasons"] = texts(p.reasons);
+  j["warnings"] = texts(p.warnings);
+  j["unlocks"] = texts(p.unlocks);
   j["equivalents"] = json::array();
   for (const auto& e : p.equivalents) {
     j["equivalents"].push_back({{"package", e.package}, {"command", e.command}, {"argv", e.argv}});
   }
-  j["gpu_unused"] = opt(p.gpu_unused);
+  j["gpu_unused"] = p.gpu_unused ? json(p.gpu_unused->str()) : json(nullptr);
   j["alternatives"] = json::array();
   for (const auto& a : p.alternatives) {
-    j["alternatives"].push_back({{"torch", a.torch}, {"platform", a.platform}, {"why_not", a.why_not}});
+    j["alternatives"].push_back({{"torch", a.torch}, {"platform", a.platform}, {"why_not", a.why_not.str()}});
   }
+  // The same messages with their ids and arguments (docs/json.md, "messages").
+  json why_not = json::array();
+  for (const auto& a : p.alternatives) why_not.push_back(message_json(a.why_not));
+  j["messages"] = {{"reasons", messages_json(p.reasons)},
+                   {"warnings", messages_json(p.warnings)},
+                   {"unlocks", messages_json(p.unlocks)},
+                   {"gpu_unused", p.gpu_unused ? message_json(*p.gpu_unused) : json(nullptr)},
+                   {"alternatives_why_not", std::move(why_not)}};
   return j;
 }
 

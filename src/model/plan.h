@@ -9,6 +9,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "util/text.h"
+
 namespace torchup::model {
 
 inline constexpr const char* kPlanSchema = "torchup.plan/1";
@@ -16,7 +18,7 @@ inline constexpr const char* kPlanSchema = "torchup.plan/1";
 struct Alternative {
   std::string torch;     // "2.12.0"
   std::string platform;  // "cu130"
-  std::string why_not;   // "driver 570.86 < 580 required for CUDA 13.x"
+  Text why_not;          // "driver 570.86 < 580 required for CUDA 13.x"
 };
 
 struct EquivalentCommand {
@@ -37,15 +39,17 @@ struct Plan {
   std::optional<std::string> index_url;
   std::string command;            // as the user would type it
   std::vector<std::string> argv;  // the same command as an argument vector
-  std::vector<std::string> reasons;
-  std::vector<std::string> warnings;
-  std::vector<std::string> unlocks;  // "driver >= 580 gives torch 2.12.0 with CUDA 13.0"
+  // Messages (util/text.h): English text with the id and arguments to say it in
+  // the user's language.
+  std::vector<Text> reasons;
+  std::vector<Text> warnings;
+  std::vector<Text> unlocks;  // "driver >= 580 gives torch 2.12.0 with CUDA 13.0"
   std::vector<EquivalentCommand> equivalents;
   std::vector<Alternative> alternatives;
   // Set when the machine has a GPU that no build of torch can use, so the plan is
   // the CPU build: why, and what to change ("the GeForce RTX 3090 cannot be used:
   // no NVIDIA driver is loaded; install driver >= 525.60.13, then run torchup again").
-  std::optional<std::string> gpu_unused;
+  std::optional<Text> gpu_unused;
 };
 
 nlohmann::json to_json(const Plan& plan);

@@ -1,4 +1,5 @@
 target_sources(torchup_core PRIVATE
   src/model/machine.cpp
+  src/model/message.cpp
   src/model/plan.cpp
 )

@@ -40,22 +40,27 @@ std::vector<Variant> gpu_variants_lowest_first(const Step& s, const ReleaseRef& 
   return variants;
 }
 
-std::string gpu_names(const Step& s) {
+Text gpu_names(const Step& s) {
   const auto& gpus = s.accel == Accel::kCuda   ? s.m.nvidia
                      : s.accel == Accel::kRocm ? s.m.amd
                                                : s.m.intel_xpu;
   std::vector<std::string> names;
   for (const auto& g : gpus) {
-    std::string name = g.name.empty() ? std::string(accel_name(s.accel)) + " GPU" : g.name;
+    std::string name = g.name.empty() ? std::string(accel_name(s.accel)) + " GPU" : g.name;  // a product name
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
-  return names.empty() ? std::string("the GPU") : "the " + str::join(names, " and the ");
+  if (names.empty()) return tr("plan.the-gpu", "the GPU");
+  Text list = tr("plan.the-named-gpu", "the {gpu}", {{"gpu", names.front()}});
+  for (std::size_t i = 1; i < names.size(); ++i) {
+    list = tr("plan.gpu-list-and", "{list} and the {gpu}", {{"list", list}, {"gpu", names[i]}});
+  }
+  return list;
 }
 
 // Why no GPU build of the newest release fits, judged as if the driver were new
 // enough: a driver that predates every build is the cause only when a newer one
 // would really fit (a Kepler GPU fails on its arch, whatever the driver).
-std::string gpu_cause(const Step& s, const Evaluation& e, const ReleaseRef& cpu_release) {
+Text gpu_cause(const Step& s, const Evaluation& e, const ReleaseRef& cpu_release) {
   // The row of the release the CPU plan uses: its GPU variants failed only for GPU reasons
   // (a newer release may fail first on glibc or Python, which the CPU build shares).
   const auto* row = &e.rows.front();
@@ -76,37 +81,40 @@ std::string gpu_cause(const Step& s, const Evaluation& e, const ReleaseRef& cpu_
     }
     if (newest_need && (!s.m.driver || *s.m.driver < *newest_need)) {
       const MachineView current = with_driver(s.m, *newest_need, s.k.cuda);
-      std::optional<std::string> gpu_failure;
+      std::optional<Text> gpu_failure;
       bool driver_would_do = false;
       for (const auto& sc : top) {
         Verdict v = release_has(r, s.k, sc.variant.name) ? evaluate(current, s.ctx, r, sc.variant)
                                                          : sc.verdict;
         if (v.fits) driver_would_do = true;
         if (v.failure == Failure::kGpu && !gpu_failure)
-          gpu_failure = sc.variant.name + " is " + v.why_not;
+          gpu_failure = tr("plan.variant-is", "{variant} is {why}", {{"variant", sc.variant.name}, {"why", v.why_not}});
       }
       if (!driver_would_do && gpu_failure)
-        return "no CUDA build of torch " + r.torch + " has kernels for it (" + *gpu_failure + ")";
-      if (!s.m.driver) return "no NVIDIA driver is loaded";
+        return tr("plan.no-kernels-for-gpu", "no CUDA build of torch {torch} has kernels for it ({why})",
+                  {{"torch", r.torch}, {"why", *gpu_failure}});
+      if (!s.m.driver) return tr("plan.no-driver-loaded", "no NVIDIA driver is loaded");
       if (driver_would_do)
-        return "driver " + s.m.driver_text + " is older than every CUDA build of torch " + r.torch +
-               " needs";
+        return tr("plan.driver-older-than-all", "driver {driver} is older than every CUDA build of torch {torch} needs",
+                  {{"driver", s.m.driver_text}, {"torch", r.torch}});
     }
   }
   for (Failure f : {Failure::kGpu, Failure::kDriver}) {
     for (const auto& sc : top) {
       if (sc.verdict.failure == f)
-        return "torch " + r.torch + " " + sc.variant.name + ": " + sc.verdict.why_not;
+        return tr("plan.build-cause", "torch {torch} {variant}: {why}",
+                  {{"torch", r.torch}, {"variant", sc.variant.name}, {"why", sc.verdict.why_not}});
     }
   }
-  return "torch " + r.torch + " " + top.front().variant.name + ": " + top.front().verdict.why_not;
+  return tr("plan.build-cause", "torch {torch} {variant}: {why}",
+            {{"torch", r.torch}, {"variant", top.front().variant.name}, {"why", top.front().verdict.why_not}});
 }
 
 // One change that gives a GPU build, confirmed by evaluating the machine with it:
 // a driver, another OS (ROCm on Windows), or another Python. Newest release first.
 // Only releases whose GPU variants failed on that rule are tried: the rules run in
 // order (OS, Python, glibc, driver, GPU), so another change cannot make them fit.
-std::optional<std::string> gpu_fix(const Step& s, const Evaluation& e) {
+std::optional<Text> gpu_fix(const Step& s, const Evaluation& e) {
   auto failed_on = [&](std::size_t i, Failure f) {
     if (i >= e.rows.size()) return true;
     return std::any_of(e.rows[i].begin(), e.rows[i].end(),
@@ -120,9 +128,12 @@ std::optional<std::string> gpu_fix(const Step& s, const Evaluation& e) {
         auto need = driver_needed(s, v);
         if (!need || (s.m.driver && *s.m.driver >= *need)) continue;
         if (!evaluate(with_driver(s.m, *need, s.k.cuda), s.ctx, r, v).fits) continue;
-        return fmt::format("{} >= {} gives torch {} with {}; install it, then run torchup again",
-                           s.m.driver ? "NVIDIA driver" : "an NVIDIA driver",
-                           data::driver_version_str(*need), r.torch, v.label());
+        return s.m.driver ? tr("plan.fix-update-driver",
+                               "NVIDIA driver >= {need} gives torch {torch} with {cuda}; install it, then run torchup again",
+                               {{"need", data::driver_version_str(*need)}, {"torch", r.torch}, {"cuda", v.label()}})
+                          : tr("plan.fix-install-driver",
+                               "an NVIDIA driver >= {need} gives torch {torch} with {cuda}; install it, then run torchup again",
+                               {{"need", data::driver_version_str(*need)}, {"torch", r.torch}, {"cuda", v.label()}});
       }
     }
   }
@@ -134,7 +145,7 @@ std::optional<std::string> gpu_fix(const Step& s, const Evaluation& e) {
       if (!failed_on(i, Failure::kOs)) continue;
       for (const auto& v : gpu_variants_lowest_first(s, r)) {
         if (!evaluate(on_linux, s.ctx, r, v).fits) continue;
-        return fmt::format("on Linux it gets torch {} with {}", r.torch, v.label());
+        return tr("plan.fix-linux", "on Linux it gets torch {torch} with {build}", {{"torch", r.torch}, {"build", v.label()}});
       }
     }
   }
@@ -146,8 +157,8 @@ std::optional<std::string> gpu_fix(const Step& s, const Evaluation& e) {
     if (!other_python.python || other_python.python == s.m.python) continue;
     for (const auto& v : gpu_variants_lowest_first(s, r)) {
       if (!evaluate(other_python, s.ctx, r, v).fits) continue;
-      return fmt::format("with Python {}-{} it gets torch {} with {} (torchup plan --python {})",
-                         r.python.front(), r.python.back(), r.torch, v.label(), r.python.back());
+      return tr("plan.fix-python", "with Python {first}-{last} it gets torch {torch} with {build} (torchup plan --python {last})",
+                {{"first", r.python.front()}, {"last", r.python.back()}, {"torch", r.torch}, {"build", v.label()}});
     }
   }
   return std::nullopt;
@@ -155,10 +166,10 @@ std::optional<std::string> gpu_fix(const Step& s, const Evaluation& e) {
 
 }  // namespace
 
-std::string why_gpu_unused(const Step& s, const Evaluation& e, const ReleaseRef& cpu_release) {
-  std::string text = gpu_names(s) + " cannot be used: " + gpu_cause(s, e, cpu_release);
-  if (auto fix = gpu_fix(s, e)) text += "; " + *fix;
-  return text;
+Text why_gpu_unused(const Step& s, const Evaluation& e, const ReleaseRef& cpu_release) {
+  Text cause = tr("plan.gpu-unused", "{gpus} cannot be used: {cause}", {{"gpus", gpu_names(s)}, {"cause", gpu_cause(s, e, cpu_release)}});
+  if (auto fix = gpu_fix(s, e)) return tr("plan.gpu-unused-fix", "{cause}; {fix}", {{"cause", cause}, {"fix", *fix}});
+  return cause;
 }
 
 bool falls_back_to_cpu(const Step& s, const Evaluation& e) {

@@ -54,6 +54,6 @@ bool falls_back_to_cpu(const Step& s, const Evaluation& gpu);
 // driver >= 525.60.13 gives torch 2.14.1 with CUDA 12.6; install it, then run
 // torchup again". The cause is judged on the release the CPU plan uses; the fix
 // is said only when re-evaluating with it fits.
-std::string why_gpu_unused(const Step& s, const Evaluation& gpu, const ReleaseRef& cpu_release);
+Text why_gpu_unused(const Step& s, const Evaluation& gpu, const ReleaseRef& cpu_release);
 
 }  // namespace torchup::plan::detail

@@ -39,9 +39,10 @@ Expected<std::vector<ReleaseRef>> candidate_releases(const Knowledge& k, const P
   if (!prefs.torch.empty()) {
     const auto* r = k.releases.find(prefs.torch);
     if (!r) {
-      return make_error(ErrorKind::kNotFound, "torch " + prefs.torch + " is not a release torchup knows",
-                        "releases known: " + k.releases.releases.front().version + " to " +
-                            k.releases.releases.back().version);
+      return make_error(ErrorKind::kNotFound,
+                        tr("plan.unknown-torch", "torch {torch} is not a release torchup knows", {{"torch", prefs.torch}}),
+                        tr("plan.unknown-torch-hint", "releases known: {first} to {last}",
+                           {{"first", k.releases.releases.front().version}, {"last", k.releases.releases.back().version}}));
     }
     out.push_back(release_ref(*r, os));
     return out;
@@ -117,17 +118,23 @@ bool release_has(const ReleaseRef& r, const Knowledge& k, const std::string& var
 
 namespace {
 
-Accel target_accel(const MachineView& m, const Preferences& prefs, std::vector<std::string>& notes) {
+Accel target_accel(const MachineView& m, const Preferences& prefs, std::vector<Text>& notes) {
   if (prefs.platform != "auto") return parse_variant(prefs.platform)->accel;
   if (!m.nvidia.empty() && m.os != "macos") return Accel::kCuda;
   if (!m.amd.empty() && m.os != "macos") return Accel::kRocm;
   if (!m.intel_xpu.empty() && m.os != "macos") return Accel::kXpu;
   if (m.apple_gpu) return Accel::kMps;
-  if (m.nvidia.empty() && m.amd.empty() && m.other.empty()) notes.push_back("no GPU found, so the CPU build");
-  for (const auto& g : m.nvidia) notes.push_back(g.name + ": no CUDA builds exist for macOS, so the CPU build");
-  for (const auto& g : m.amd) notes.push_back(g.name + ": no ROCm builds exist for macOS, so the CPU build");
+  if (m.nvidia.empty() && m.amd.empty() && m.other.empty()) notes.push_back(tr("plan.no-gpu", "no GPU found, so the CPU build"));
+  for (const auto& g : m.nvidia) {
+    notes.push_back(tr("plan.macos-no-cuda", "{gpu}: no CUDA builds exist for macOS, so the CPU build", {{"gpu", g.name}}));
+  }
+  for (const auto& g : m.amd) {
+    notes.push_back(tr("plan.macos-no-rocm", "{gpu}: no ROCm builds exist for macOS, so the CPU build", {{"gpu", g.name}}));
+  }
   for (const auto& g : m.other) {
-    notes.push_back(g.name + " has no PyTorch GPU build (XPU builds target Intel Arc / Data Center GPU Max), so the CPU build");
+    notes.push_back(tr("plan.gpu-no-build",
+                       "{gpu} has no PyTorch GPU build (XPU builds target Intel Arc / Data Center GPU Max), so the CPU build",
+                       {{"gpu", g.name}}));
   }
   return Accel::kCpu;
 }
@@ -161,7 +168,9 @@ Evaluation evaluate_candidates(const Step& s) {
     for (const auto& v : variants_for(r, s.accel, s.k, s.m, s.prefs.platform)) {
       Verdict verdict = release_has(r, s.k, v.name)
                             ? evaluate(s.m, s.ctx, r, v)
-                            : Verdict{false, Failure::kOs, "no " + v.name + " build of this release", true, {}, {}};
+                            : Verdict{false, Failure::kOs,
+                                      tr("plan.no-variant-build", "no {variant} build of this release", {{"variant", v.name}}),
+                                      true, {}, {}};
       row.push_back({&r, v, std::move(verdict)});
     }
     for (std::size_t i : preference_order(row)) {
@@ -171,7 +180,8 @@ Evaluation evaluate_candidates(const Step& s) {
       if (!cmd) {
         row[i].verdict.fits = false;
         row[i].verdict.failure = Failure::kNoCommand;
-        row[i].verdict.why_not = "pytorch.org publishes no " + s.prefs.package + " command for it";
+        row[i].verdict.why_not = tr("plan.no-command", "pytorch.org publishes no {package} command for it",
+                                    {{"package", s.prefs.package}});
         continue;
       }
       e.chosen = &row[i];
@@ -183,42 +193,46 @@ Evaluation evaluate_candidates(const Step& s) {
 }
 
 // Why this torch: requested, newest, or the newest that fits.
-std::string release_reason(const Step& s, const ReleaseRef& r) {
-  if (!s.prefs.torch.empty()) return "torch " + r.torch + " was requested (--torch)";
-  if (r.torch == "nightly") return "the nightly channel was requested";
+Text release_reason(const Step& s, const ReleaseRef& r) {
+  if (!s.prefs.torch.empty()) return tr("plan.torch-requested", "torch {torch} was requested (--torch)", {{"torch", r.torch}});
+  if (r.torch == "nightly") return tr("plan.nightly-requested", "the nightly channel was requested");
   if (&r == &s.releases.front()) {
     auto site = Version::parse(s.k.latest_stable);
     if (r.release && site && r.release->parsed > *site) {
-      return "torch " + r.torch + " is the newest release torchup knows (pytorch.org's selector data here stops at " +
-             s.k.latest_stable + ")";
+      return tr("plan.newest-known",
+                "torch {torch} is the newest release torchup knows (pytorch.org's selector data here stops at {stable})",
+                {{"torch", r.torch}, {"stable", s.k.latest_stable}});
     }
-    return "torch " + r.torch + " is the newest release on pytorch.org";
+    return tr("plan.newest", "torch {torch} is the newest release on pytorch.org", {{"torch", r.torch}});
   }
-  return "torch " + r.torch + " is the newest release that fits (" + s.releases.front().torch +
-         " does not: see alternatives)";
+  return tr("plan.newest-that-fits", "torch {torch} is the newest release that fits ({newest} does not: see alternatives)",
+            {{"torch", r.torch}, {"newest", s.releases.front().torch}});
 }
 
 // Full CUDA support is a reason; minor-version compatibility is a warning.
 void explain_cuda_support(const Step& s, const Scored& chosen, model::Plan& plan) {
   if (s.accel != Accel::kCuda) return;
   if (chosen.verdict.full_cuda) {
-    plan.reasons.push_back(chosen.variant.name + ": the highest CUDA of torch " + chosen.release->torch +
-                           " that the driver supports fully");
+    plan.reasons.push_back(tr("plan.highest-full-cuda", "{variant}: the highest CUDA of torch {torch} that the driver supports fully",
+                              {{"variant", chosen.variant.name}, {"torch", chosen.release->torch}}));
     return;
   }
   auto full_min = s.k.cuda.min_driver_for_cuda(*chosen.variant.cuda, s.m.driver_os);
-  if (full_min) plan.warnings.push_back(fmt::format(
-      "{} needs driver >= {} for full support; driver {} runs it through CUDA minor-version compatibility "
-      "(PTX JIT and some libraries may fail)", chosen.variant.label(),
-      data::driver_version_str(*full_min), s.m.driver_text));
+  if (full_min) {
+    plan.warnings.push_back(tr("plan.minor-compat-warning",
+                               "{cuda} needs driver >= {need} for full support; driver {driver} runs it through CUDA "
+                               "minor-version compatibility (PTX JIT and some libraries may fail)",
+                               {{"cuda", chosen.variant.label()}, {"need", data::driver_version_str(*full_min)},
+                                {"driver", s.m.driver_text}}));
+  }
 }
 
 // What the user should know about the chosen build beyond why it fits.
 void add_chosen_warnings(const Step& s, model::Plan& plan) {
   const MachineView& m = s.m;
-  if (s.accel == Accel::kCuda && !m.amd.empty()) plan.warnings.push_back("the AMD GPU is not used by a CUDA build");
+  if (s.accel == Accel::kCuda && !m.amd.empty()) plan.warnings.push_back(tr("plan.amd-unused", "the AMD GPU is not used by a CUDA build"));
   if (s.prefs.platform == "cpu" && (!m.nvidia.empty() || !m.amd.empty() || !m.intel_xpu.empty())) {
-    plan.warnings.push_back("CPU build requested (--platform cpu): the GPU will not be used");
+    plan.warnings.push_back(tr("plan.cpu-requested", "CPU build requested (--platform cpu): the GPU will not be used"));
   }
   // The guide's users paste the pip line into Debian 12 / Ubuntu 23.04+ and meet
   // "externally-managed-environment" (PEP 668): say so with the plan, not after.
@@ -238,7 +252,7 @@ void add_equivalents(const Step& s, model::Plan& plan) {
 }
 
 void describe_chosen(const Step& s, const Scored& chosen, const RenderedCommand& cmd,
-                     const std::vector<std::string>& accel_notes, model::Plan& plan) {
+                     const std::vector<Text>& accel_notes, model::Plan& plan) {
   const auto& r = *chosen.release;
   plan.fits = true;
   plan.torch = r.torch;
@@ -257,15 +271,22 @@ void describe_chosen(const Step& s, const Scored& chosen, const RenderedCommand&
   explain_cuda_support(s, chosen, plan);
   add_chosen_warnings(s, plan);
   if (r.release && r.release->torchvision && !plan.torchvision && s.m.python) {
-    plan.reasons.push_back("torch only: torchvision publishes no wheels for Python " + s.m.python->str() +
-                           " with torch " + r.torch + " (pytorch/test-infra TORCH_ONLY_PYTHON_ARCHES)");
+    plan.reasons.push_back(tr("plan.torch-only",
+                              "torch only: torchvision publishes no wheels for Python {python} with torch {torch} "
+                              "(pytorch/test-infra TORCH_ONLY_PYTHON_ARCHES)",
+                              {{"python", s.m.python->str()}, {"torch", r.torch}}));
   }
   if (r.release && !r.release->sources.empty()) {
     const auto& src = r.release->sources;
-    plan.reasons.push_back("facts for torch " + r.torch + " from data/torch-releases.json: " + src.front() +
-                           (src.size() > 1 ? fmt::format(" (and {} more)", src.size() - 1) : std::string()));
+    if (src.size() > 1) {
+      plan.reasons.push_back(tr("plan.facts-from-more", "facts for torch {torch} from data/torch-releases.json: {source} (and {more} more)",
+                                {{"torch", r.torch}, {"source", src.front()}, {"more", std::to_string(src.size() - 1)}}));
+    } else {
+      plan.reasons.push_back(tr("plan.facts-from", "facts for torch {torch} from data/torch-releases.json: {source}",
+                                {{"torch", r.torch}, {"source", src.front()}}));
+    }
   }
-  if (!cmd.source.empty()) plan.reasons.push_back("command from " + cmd.source);
+  if (!cmd.source.empty()) plan.reasons.push_back(tr("plan.command-from", "command from {source}", {{"source", cmd.source}}));
   add_equivalents(s, plan);
 }
 
@@ -273,10 +294,10 @@ void describe_chosen(const Step& s, const Scored& chosen, const RenderedCommand&
 // is in alternatives).
 void describe_nothing_fits(const Step& s, const Evaluation& e, model::Plan& plan) {
   plan.fits = false;
-  plan.reasons.push_back(fmt::format("no {} build of torch fits this machine", accel_name(s.accel)));
+  plan.reasons.push_back(tr("plan.nothing-fits", "no {accel} build of torch fits this machine", {{"accel", accel_name(s.accel)}}));
   if (s.releases.empty() || e.rows.front().empty()) return;
   for (const auto& scored : e.rows.front()) {
-    std::string cause = "torch " + scored.release->torch + ": " + scored.verdict.why_not;
+    Text cause = tr("plan.torch-cause", "torch {torch}: {why}", {{"torch", scored.release->torch}, {"why", scored.verdict.why_not}});
     if (std::find(plan.reasons.begin(), plan.reasons.end(), cause) == plan.reasons.end()) {
       plan.reasons.push_back(cause);
     }
@@ -284,17 +305,18 @@ void describe_nothing_fits(const Step& s, const Evaluation& e, model::Plan& plan
 }
 
 // The why_not of one candidate that was not chosen, in words about the choice.
-std::string why_not_chosen(const Step& s, const Scored& candidate, const Scored* chosen) {
+Text why_not_chosen(const Step& s, const Scored& candidate, const Scored* chosen) {
   if (!candidate.verdict.fits) return candidate.verdict.why_not;
   if (chosen && chosen->release == candidate.release && candidate.verdict.full_cuda && chosen->verdict.full_cuda) {
-    return "fits, but " + chosen->variant.name + " has the higher CUDA";
+    return tr("plan.higher-cuda-chosen", "fits, but {variant} has the higher CUDA", {{"variant", chosen->variant.name}});
   }
   if (!candidate.verdict.full_cuda) {
     auto full_min = s.k.cuda.min_driver_for_cuda(*candidate.variant.cuda, s.m.driver_os);
-    return fmt::format("driver {} < {} for full {} support", s.m.driver_text,
-                       full_min ? data::driver_version_str(*full_min) : std::string("?"), candidate.variant.label());
+    return tr("plan.driver-below-full", "driver {driver} < {need} for full {cuda} support",
+              {{"driver", s.m.driver_text}, {"need", full_min ? data::driver_version_str(*full_min) : std::string("?")},
+               {"cuda", candidate.variant.label()}});
   }
-  return "fits, but a newer torch was chosen";
+  return tr("plan.newer-torch-chosen", "fits, but a newer torch was chosen");
 }
 
 // Alternatives: the newest release's other variants, skipped newer releases, CPU.
@@ -318,13 +340,14 @@ void list_alternatives(const Step& s, const Evaluation& e, model::Plan& plan, bo
   const Variant cpu = *parse_variant("cpu");
   for (const auto& r : s.releases) {
     if (!evaluate(s.m, s.ctx, r, cpu).fits) continue;
-    plan.alternatives.push_back({r.torch, "cpu", "CPU only: the GPU would not be used (torchup plan --platform cpu)"});
+    plan.alternatives.push_back(
+        {r.torch, "cpu", tr("plan.cpu-alternative", "CPU only: the GPU would not be used (torchup plan --platform cpu)")});
     break;
   }
 }
 
-void dedupe(std::vector<std::string>& lines) {
-  std::vector<std::string> out;
+void dedupe(std::vector<Text>& lines) {
+  std::vector<Text> out;
   for (auto& l : lines) {
     if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(std::move(l));
   }
@@ -354,14 +377,16 @@ void list_driver_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) 
       continue;
     }
     if (!s.m.driver) {
-      plan.unlocks.push_back(fmt::format("an NVIDIA driver >= {} gives torch {} with {}", data::driver_version_str(*need),
-                                         candidate.release->torch, candidate.variant.label()));
+      plan.unlocks.push_back(tr("plan.unlock-install-driver", "an NVIDIA driver >= {need} gives torch {torch} with {cuda}",
+                                {{"need", data::driver_version_str(*need)}, {"torch", candidate.release->torch},
+                                 {"cuda", candidate.variant.label()}}));
     } else if (&candidate == chosen) {
-      plan.unlocks.push_back(fmt::format("driver >= {} runs {} fully (no minor-version compatibility)",
-                                         data::driver_version_str(*need), candidate.variant.label()));
+      plan.unlocks.push_back(tr("plan.unlock-full-cuda", "driver >= {need} runs {cuda} fully (no minor-version compatibility)",
+                                {{"need", data::driver_version_str(*need)}, {"cuda", candidate.variant.label()}}));
     } else {
-      plan.unlocks.push_back(fmt::format("driver >= {} gives torch {} with {}", data::driver_version_str(*need),
-                                         candidate.release->torch, candidate.variant.label()));
+      plan.unlocks.push_back(tr("plan.unlock-driver", "driver >= {need} gives torch {torch} with {cuda}",
+                                {{"need", data::driver_version_str(*need)}, {"torch", candidate.release->torch},
+                                 {"cuda", candidate.variant.label()}}));
     }
   }
 }
@@ -379,19 +404,22 @@ void list_python_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) 
   }
   const auto& r = *top.front().release;
   if (s.m.python_bits == s.k.facts.python_bits) {
-    plan.unlocks.push_back("Python " + r.python.front() + "-" + r.python.back() + " gives torch " + r.torch);
+    plan.unlocks.push_back(tr("plan.unlock-python-range", "Python {first}-{last} gives torch {torch}",
+                              {{"first", r.python.front()}, {"last", r.python.back()}, {"torch", r.torch}}));
   }
   for (const auto& p : s.machine.pythons) {
     if (p.path == s.m.python_path || p.bits != s.k.facts.python_bits) continue;
     auto v = DottedVersion::parse(p.version);
     if (v && std::find(r.python.begin(), r.python.end(), v->truncated(2).str()) != r.python.end()) {
-      plan.unlocks.push_back("--python " + p.path + " (Python " + v->truncated(2).str() + ") gives torch " + r.torch);
+      plan.unlocks.push_back(tr("plan.unlock-other-python", "--python {path} (Python {python}) gives torch {torch}",
+                                {{"path", p.path}, {"python", v->truncated(2).str()}, {"torch", r.torch}}));
     }
   }
   if (!chosen && s.prefs.channel != "nightly" && s.m.python) {
     const auto& n = s.k.releases.nightly.python;
     if (std::find(n.begin(), n.end(), s.m.python->str()) != n.end()) {
-      plan.unlocks.push_back("--channel nightly has wheels for Python " + s.m.python->str());
+      plan.unlocks.push_back(tr("plan.unlock-nightly", "--channel nightly has wheels for Python {python}",
+                                {{"python", s.m.python->str()}}));
     }
   }
 }
@@ -403,36 +431,41 @@ void list_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) {
     list_python_unlocks(s, e, plan);
   }
   if (!e.chosen && s.m.python_bits != s.k.facts.python_bits) {
-    plan.unlocks.push_back("a 64-bit Python (python.org's default installer) gives torch " +
-                           (s.releases.empty() ? std::string("?") : s.releases.front().torch));
+    plan.unlocks.push_back(tr("plan.unlock-64bit-python", "a 64-bit Python (python.org's default installer) gives torch {torch}",
+                              {{"torch", s.releases.empty() ? std::string("?") : s.releases.front().torch}}));
   }
 }
 
 }  // namespace
 
-std::string externally_managed_warning(const std::string& python_path) {
-  return python_path + " is externally managed (PEP 668): pip refuses to install into it; use a virtual "
-                       "environment (python3 -m venv ~/.venvs/torch), or let torchup make one: "
-                       "torchup install --venv ~/.venvs/torch";
+Text externally_managed_warning(const std::string& python_path) {
+  return tr("plan.externally-managed",
+            "{python} is externally managed (PEP 668): pip refuses to install into it; use a virtual "
+            "environment (python3 -m venv ~/.venvs/torch), or let torchup make one: "
+            "torchup install --venv ~/.venvs/torch",
+            {{"python", python_path}});
 }
 
 Status check_preferences(const Preferences& p) {
   if (p.platform != "auto" && !parse_variant(p.platform)) {
-    return make_error(ErrorKind::kUsage, "--platform " + p.platform + " is not a platform",
-                      "use auto, cpu, cuXYZ (cu126), rocmX.Y (rocm7.2), xpu or mps");
+    return make_error(ErrorKind::kUsage, tr("plan.bad-platform", "--platform {value} is not a platform", {{"value", p.platform}}),
+                      tr("plan.bad-platform-hint", "use auto, cpu, cuXYZ (cu126), rocmX.Y (rocm7.2), xpu or mps"));
   }
   if (p.package != "pip" && p.package != "uv" && p.package != "conda" && p.package != "libtorch") {
-    return make_error(ErrorKind::kUsage, "--package " + p.package + " is not a package manager",
-                      "use pip, uv, conda or libtorch");
+    return make_error(ErrorKind::kUsage,
+                      tr("plan.bad-package", "--package {value} is not a package manager", {{"value", p.package}}),
+                      tr("plan.bad-package-hint", "use pip, uv, conda or libtorch"));
   }
   if (p.channel != "stable" && p.channel != "nightly") {
-    return make_error(ErrorKind::kUsage, "--channel " + p.channel + " is not a channel", "use stable or nightly");
+    return make_error(ErrorKind::kUsage, tr("plan.bad-channel", "--channel {value} is not a channel", {{"value", p.channel}}),
+                      tr("plan.bad-channel-hint", "use stable or nightly"));
   }
   if (!p.torch.empty() && !Version::parse(p.torch)) {
-    return make_error(ErrorKind::kUsage, "--torch " + p.torch + " is not a version", "for example --torch 2.4.1");
+    return make_error(ErrorKind::kUsage, tr("plan.bad-torch", "--torch {value} is not a version", {{"value", p.torch}}),
+                      tr("plan.bad-torch-hint", "for example --torch 2.4.1"));
   }
   if (!p.torch.empty() && p.channel == "nightly") {
-    return make_error(ErrorKind::kUsage, "--torch and --channel nightly cannot be combined");
+    return make_error(ErrorKind::kUsage, tr("plan.torch-and-nightly", "--torch and --channel nightly cannot be combined"));
   }
   return Ok{};
 }
@@ -450,7 +483,7 @@ Expected<model::Plan> make_plan(const model::Machine& machine, const Knowledge& 
   plan.package = prefs.package;
   plan.python = view_or->python ? view_or->python->str() : "";
   plan.python_path = view_or->python_path;
-  std::vector<std::string> accel_notes;
+  std::vector<Text> accel_notes;
   const Accel accel = target_accel(*view_or, prefs, accel_notes);
   const Step step{machine, *view_or, k, prefs, render, *releases_or, ctx, accel};
 

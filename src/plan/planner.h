@@ -29,7 +29,7 @@ Status check_preferences(const Preferences& prefs);
 
 // The plan's warning for a pip/uv plan whose interpreter carries the PEP 668 marker.
 // `torchup install` replaces it with its own check of the interpreter it really uses.
-std::string externally_managed_warning(const std::string& python_path);
+Text externally_managed_warning(const std::string& python_path);
 
 struct Knowledge {
   const data::ReleaseData& releases;

@@ -149,8 +149,9 @@ Expected<MachineView> make_view(const model::Machine& m, const data::CudaDriverT
       }
     }
     if (!chosen && !is_version) {
-      return make_error(ErrorKind::kNotFound, "no Python interpreter at " + python_pref + " on this machine",
-                        "pass --python X.Y to plan for a Python version, or a path that `torchup detect` lists");
+      return make_error(ErrorKind::kNotFound,
+                        tr("plan.no-python-at", "no Python interpreter at {path} on this machine", {{"path", python_pref}}),
+                        tr("plan.no-python-at-hint", "pass --python X.Y to plan for a Python version, or a path that `torchup detect` lists"));
     }
     if (!chosen) v.python = mm(python_pref);
   } else {
@@ -203,7 +204,7 @@ bool contains(const std::vector<std::string>& list, const std::string& s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-Verdict fail(Failure f, std::string why) {
+Verdict fail(Failure f, Text why) {
   Verdict v;
   v.fits = false;
   v.failure = f;
@@ -259,73 +260,93 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
 
   // Rule 1: the OS and CPU architecture have this build.
   if (m.os == "macos") {
-    if (variant.accel == Accel::kCuda) return fail(Failure::kOs, "no CUDA builds for macOS (pytorch.org: 'CUDA is not available on MacOS')");
+    if (variant.accel == Accel::kCuda) return fail(Failure::kOs, tr("plan.macos-cuda", "no CUDA builds for macOS (pytorch.org: 'CUDA is not available on MacOS')"));
     if (variant.accel == Accel::kRocm || variant.accel == Accel::kXpu) {
-      return fail(Failure::kOs, std::string("no ") + accel_name(variant.accel) + " builds for macOS");
+      return fail(Failure::kOs, tr("plan.macos-accel", "no {accel} builds for macOS", {{"accel", accel_name(variant.accel)}}));
     }
     if (m.arch == "x86_64" && torch > facts.macos_x86_64_last_torch) {
-      return fail(Failure::kOs, "Intel macOS wheels end at torch " + facts.macos_x86_64_last_torch.str());
+      return fail(Failure::kOs, tr("plan.intel-macos-end", "Intel macOS wheels end at torch {torch}",
+                                   {{"torch", facts.macos_x86_64_last_torch.str()}}));
     }
     if (variant.accel == Accel::kMps) {
-      if (m.arch != "arm64") return fail(Failure::kOs, "MPS needs Apple silicon (arm64)");
-      if (torch < facts.mps_first_torch) return fail(Failure::kOs, "MPS arrived in torch " + facts.mps_first_torch.str());
-      if (m.macos_version && *m.macos_version < facts.mps_min_macos) {
-        return fail(Failure::kOs, "MPS needs macOS >= " + facts.mps_min_macos.str() + ", this is " + m.macos_version->str());
+      if (m.arch != "arm64") return fail(Failure::kOs, tr("plan.mps-arm64", "MPS needs Apple silicon (arm64)"));
+      if (torch < facts.mps_first_torch) {
+        return fail(Failure::kOs, tr("plan.mps-first", "MPS arrived in torch {torch}", {{"torch", facts.mps_first_torch.str()}}));
       }
-      ok.reasons.push_back("Apple silicon GPU through MPS (macOS arm64 wheels include it)");
+      if (m.macos_version && *m.macos_version < facts.mps_min_macos) {
+        return fail(Failure::kOs, tr("plan.mps-macos", "MPS needs macOS >= {need}, this is {have}",
+                                     {{"need", facts.mps_min_macos.str()}, {"have", m.macos_version->str()}}));
+      }
+      ok.reasons.push_back(tr("plan.mps-ok", "Apple silicon GPU through MPS (macOS arm64 wheels include it)"));
     }
   } else if (m.os == "linux" || m.os == "windows") {
     const auto& arches = m.os == "linux" ? facts.linux_arch : facts.windows_arch;
-    if (!contains(arches, m.arch)) return fail(Failure::kOs, "no " + m.os + " " + m.arch + " wheels");
-    if (variant.accel == Accel::kMps) return fail(Failure::kOs, "MPS exists only on macOS");
-    if (variant.accel == Accel::kCuda && !contains(facts.cuda_os, m.os)) return fail(Failure::kOs, "no CUDA builds for " + m.os);
+    if (!contains(arches, m.arch)) {
+      return fail(Failure::kOs, tr("plan.no-arch-wheels", "no {os} {arch} wheels", {{"os", m.os}, {"arch", m.arch}}));
+    }
+    if (variant.accel == Accel::kMps) return fail(Failure::kOs, tr("plan.mps-macos-only", "MPS exists only on macOS"));
+    if (variant.accel == Accel::kCuda && !contains(facts.cuda_os, m.os)) {
+      return fail(Failure::kOs, tr("plan.no-cuda-os", "no CUDA builds for {os}", {{"os", m.os}}));
+    }
     if (variant.accel == Accel::kRocm && !contains(facts.rocm_os, m.os)) {
-      return fail(Failure::kOs, "ROCm builds are Linux only (pytorch.org: 'ROCm is not available on Windows')");
+      return fail(Failure::kOs, tr("plan.rocm-linux-only", "ROCm builds are Linux only (pytorch.org: 'ROCm is not available on Windows')"));
     }
     if ((variant.accel == Accel::kCuda || variant.accel == Accel::kRocm) && m.arch != "x86_64") {
-      return fail(Failure::kOs, std::string(accel_name(variant.accel)) + " wheels for " + m.arch + " are not modelled by torchup");
+      return fail(Failure::kOs, tr("plan.arch-not-modelled", "{accel} wheels for {arch} are not modelled by torchup",
+                                   {{"accel", accel_name(variant.accel)}, {"arch", m.arch}}));
     }
     if (variant.accel == Accel::kXpu) {
-      if (!contains(facts.xpu_os, m.os)) return fail(Failure::kOs, "no XPU builds for " + m.os);
-      if (torch < facts.xpu_first_torch) return fail(Failure::kOs, "XPU wheels start at torch " + facts.xpu_first_torch.str());
+      if (!contains(facts.xpu_os, m.os)) return fail(Failure::kOs, tr("plan.no-xpu-os", "no XPU builds for {os}", {{"os", m.os}}));
+      if (torch < facts.xpu_first_torch) {
+        return fail(Failure::kOs, tr("plan.xpu-first", "XPU wheels start at torch {torch}", {{"torch", facts.xpu_first_torch.str()}}));
+      }
     }
   } else {
-    return fail(Failure::kOs, "unknown operating system; torchup cannot tell which wheels apply");
+    return fail(Failure::kOs, tr("plan.unknown-os", "unknown operating system; torchup cannot tell which wheels apply"));
   }
 
   // Rule 2: Python version in the release's list, 64-bit interpreter.
   if (m.python) {
     if (m.python_bits != facts.python_bits) {
-      return fail(Failure::kPython, fmt::format("{}-bit Python: PyTorch publishes {}-bit wheels only",
-                                                m.python_bits, facts.python_bits));
+      return fail(Failure::kPython, tr("plan.python-bits", "{bits}-bit Python: PyTorch publishes {need}-bit wheels only",
+                                       {{"bits", std::to_string(m.python_bits)}, {"need", std::to_string(facts.python_bits)}}));
     }
-    if (!r.python_known) return fail(Failure::kUnknownData, "its Python versions are not recorded in torchup's data");
+    if (!r.python_known) {
+      return fail(Failure::kUnknownData, tr("plan.python-unknown", "its Python versions are not recorded in torchup's data"));
+    }
     if (!contains(r.python, m.python->str())) {
-      return fail(Failure::kPython, "needs Python " + python_span(r) + ", this Python is " + m.python->str());
+      return fail(Failure::kPython, tr("plan.python-needs", "needs Python {span}, this Python is {python}",
+                                       {{"span", python_span(r)}, {"python", m.python->str()}}));
     }
-    ok.reasons.push_back("Python " + m.python->str() + " is supported (" + python_span(r) + ")");
+    ok.reasons.push_back(tr("plan.python-ok", "Python {python} is supported ({span})",
+                            {{"python", m.python->str()}, {"span", python_span(r)}}));
   } else {
-    ok.warnings.push_back("no Python interpreter found: torch " + r.torch + " needs Python " + python_span(r));
+    ok.warnings.push_back(tr("plan.no-python", "no Python interpreter found: torch {torch} needs Python {span}",
+                             {{"torch", r.torch}, {"span", python_span(r)}}));
   }
 
   // Rule 5: glibc.
   if (m.os == "linux" && !nightly) {
     if (auto need = facts.glibc_for(torch); need && m.glibc && *m.glibc < *need) {
-      return fail(Failure::kGlibc, "needs glibc >= " + need->str() + ", this system has " + m.glibc->str());
+      return fail(Failure::kGlibc, tr("plan.glibc", "needs glibc >= {need}, this system has {have}",
+                                      {{"need", need->str()}, {"have", m.glibc->str()}}));
     }
   }
 
   if (variant.accel == Accel::kCuda) {
     // Rule 3: driver >= the minor-version-compatibility floor of the CUDA major.
-    if (m.nvidia.empty()) return fail(Failure::kGpu, "no NVIDIA GPU");
-    if (!m.driver) return fail(Failure::kDriver, "no NVIDIA driver found");
+    if (m.nvidia.empty()) return fail(Failure::kGpu, tr("plan.no-nvidia-gpu", "no NVIDIA GPU"));
+    if (!m.driver) return fail(Failure::kDriver, tr("plan.no-nvidia-driver", "no NVIDIA driver found"));
     const auto& cuda_v = *variant.cuda;
     auto floor = ctx.cuda.minor_compat_floor(cuda_v.major(), m.driver_os);
     auto full_min = ctx.cuda.min_driver_for_cuda(cuda_v, m.driver_os);
     if (!floor) floor = full_min;
-    if (!floor) return fail(Failure::kUnknownData, "no minimum driver known for CUDA " + cuda_v.str());
+    if (!floor) {
+      return fail(Failure::kUnknownData, tr("plan.no-driver-floor", "no minimum driver known for CUDA {cuda}", {{"cuda", cuda_v.str()}}));
+    }
     if (*m.driver < *floor) {
-      return fail(Failure::kDriver, fmt::format("driver {} < {} required", m.driver_text, data::driver_version_str(*floor)));
+      return fail(Failure::kDriver, tr("plan.driver-too-old", "driver {driver} < {need} required",
+                                       {{"driver", m.driver_text}, {"need", data::driver_version_str(*floor)}}));
     }
     if (m.max_cuda_reported) {
       ok.full_cuda = cuda_v <= *m.driver_max_cuda;  // the driver's own answer wins
@@ -335,54 +356,69 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
       // Table 3 gives no minimum for this OS (CUDA 13.x on Windows): only the
       // major's floor is known, so full support is not claimed.
       ok.full_cuda = false;
-      ok.warnings.push_back("NVIDIA's Table 3 lists no Windows driver for CUDA " + cuda_v.str() +
-                            "; driver >= " + data::driver_version_str(*floor) + " (the " +
-                            std::to_string(cuda_v.major()) + ".x floor) is what is known to be needed");
+      ok.warnings.push_back(tr("plan.table3-no-windows",
+                               "NVIDIA's Table 3 lists no Windows driver for CUDA {cuda}; driver >= {floor} "
+                               "(the {major}.x floor) is what is known to be needed",
+                               {{"cuda", cuda_v.str()}, {"floor", data::driver_version_str(*floor)},
+                                {"major", std::to_string(cuda_v.major())}}));
     }
-    ok.reasons.push_back(ok.full_cuda
-                             ? fmt::format("driver {} supports CUDA {}", m.driver_text, cuda_v.str())
-                             : fmt::format("driver {} runs CUDA {} through minor-version compatibility", m.driver_text, cuda_v.str()));
+    if (ok.full_cuda) {
+      ok.reasons.push_back(tr("plan.driver-supports", "driver {driver} supports CUDA {cuda}",
+                              {{"driver", m.driver_text}, {"cuda", cuda_v.str()}}));
+    } else {
+      ok.reasons.push_back(tr("plan.driver-minor-compat", "driver {driver} runs CUDA {cuda} through minor-version compatibility",
+                              {{"driver", m.driver_text}, {"cuda", cuda_v.str()}}));
+    }
 
     // Rule 4: every NVIDIA GPU's compute capability is in the arch list.
     std::string inferred_from;
     auto archs = arch_list_for(ctx, r, variant.name, inferred_from);
     if (!archs) {
-      ok.warnings.push_back("no arch list known for " + variant.name + ": GPU support of " + r.torch + " " +
-                            variant.name + " not checked");
+      ok.warnings.push_back(tr("plan.no-arch-list", "no arch list known for {variant}: GPU support of {torch} {variant} not checked",
+                               {{"variant", variant.name}, {"torch", r.torch}}));
       return ok;
     }
     for (const auto& gpu : m.nvidia) {
       auto cc = gpu.compute_capability ? DottedVersion::parse(*gpu.compute_capability) : std::nullopt;
       if (!cc) {
-        ok.warnings.push_back("compute capability of " + gpu_label(gpu) + " unknown: not checked against " +
-                              arch_range(*archs));
+        ok.warnings.push_back(tr("plan.cc-unknown", "compute capability of {gpu} unknown: not checked against {archs}",
+                                 {{"gpu", gpu_label(gpu)}, {"archs", arch_range(*archs)}}));
         continue;
       }
       if (!arch_covers(*archs, *cc)) {
-        std::string who = m.nvidia.size() > 1 ? gpu.name + " is " : "this GPU is ";
-        return fail(Failure::kGpu, "built for " + arch_range(*archs) + ", " + who + sm_name(*cc) +
-                                       (inferred_from.empty() ? "" : " (arch list inferred from " + inferred_from + ")"));
+        Text built;
+        if (m.nvidia.size() > 1) {
+          built = tr("plan.arch-not-covered-named", "built for {archs}, {gpu} is {sm}",
+                     {{"archs", arch_range(*archs)}, {"gpu", gpu.name}, {"sm", sm_name(*cc)}});
+        } else {
+          built = tr("plan.arch-not-covered", "built for {archs}, this GPU is {sm}", {{"archs", arch_range(*archs)}, {"sm", sm_name(*cc)}});
+        }
+        if (inferred_from.empty()) return fail(Failure::kGpu, built);
+        return fail(Failure::kGpu, tr("plan.arch-inferred-suffix", "{why} (arch list inferred from {source})",
+                                      {{"why", built}, {"source", inferred_from}}));
       }
-      ok.reasons.push_back(gpu_label(gpu) + " is covered (" + arch_range(*archs) + ")");
+      ok.reasons.push_back(tr("plan.arch-covered", "{gpu} is covered ({archs})", {{"gpu", gpu_label(gpu)}, {"archs", arch_range(*archs)}}));
     }
     if (!inferred_from.empty()) {
-      ok.warnings.push_back("the arch list of " + r.torch + " " + variant.name + " is not verified; inferred from " +
-                            inferred_from + " " + variant.name + " (" + arch_range(*archs) + ")");
+      ok.warnings.push_back(tr("plan.arch-inferred",
+                               "the arch list of {torch} {variant} is not verified; inferred from {source} {variant} ({archs})",
+                               {{"torch", r.torch}, {"variant", variant.name}, {"source", inferred_from}, {"archs", arch_range(*archs)}}));
     }
   } else if (variant.accel == Accel::kRocm) {
-    if (m.amd.empty()) return fail(Failure::kGpu, "no AMD GPU");
+    if (m.amd.empty()) return fail(Failure::kGpu, tr("plan.no-amd-gpu", "no AMD GPU"));
     const auto* targets = ctx.rocm.targets(variant.name);
     for (const auto& gpu : m.amd) {
-      if (!gpu.gfx_target) return fail(Failure::kGpu, "the gfx target of " + gpu.name + " is unknown");
-      if (!targets) return fail(Failure::kUnknownData, "its gfx list is not verified (data/rocm-gfx.json)");
+      if (!gpu.gfx_target) return fail(Failure::kGpu, tr("plan.gfx-unknown", "the gfx target of {gpu} is unknown", {{"gpu", gpu.name}}));
+      if (!targets) return fail(Failure::kUnknownData, tr("plan.gfx-list-unknown", "its gfx list is not verified (data/rocm-gfx.json)"));
       if (!contains(*targets, *gpu.gfx_target)) {
-        return fail(Failure::kGpu, "no kernels for " + *gpu.gfx_target + " (" + gpu.name + ")");
+        return fail(Failure::kGpu, tr("plan.gfx-no-kernels", "no kernels for {gfx} ({gpu})", {{"gfx", *gpu.gfx_target}, {"gpu", gpu.name}}));
       }
-      ok.reasons.push_back(gpu.name + " (" + *gpu.gfx_target + ") is in the " + variant.name + " build");
+      ok.reasons.push_back(tr("plan.gfx-ok", "{gpu} ({gfx}) is in the {variant} build",
+                              {{"gpu", gpu.name}, {"gfx", *gpu.gfx_target}, {"variant", variant.name}}));
     }
   } else if (variant.accel == Accel::kXpu) {
-    if (m.intel_xpu.empty()) return fail(Failure::kGpu, "no Intel Arc / Data Center GPU");
-    ok.reasons.push_back(m.intel_xpu.front().name + " through the XPU build");
+    if (m.intel_xpu.empty()) return fail(Failure::kGpu, tr("plan.no-xpu-gpu", "no Intel Arc / Data Center GPU"));
+    ok.reasons.push_back(tr("plan.xpu-ok", "{gpu} through the XPU build", {{"gpu", m.intel_xpu.front().name}}));
   }
   return ok;
 }

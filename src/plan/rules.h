@@ -62,10 +62,10 @@ enum class Failure { kNone, kOs, kPython, kDriver, kGpu, kGlibc, kUnknownData, k
 struct Verdict {
   bool fits = false;
   Failure failure = Failure::kNone;
-  std::string why_not;  // without the "2.12.0 cu130: " prefix
+  Text why_not;  // without the "2.12.0 cu130: " prefix
   bool full_cuda = true;  // CUDA: the driver supports the variant fully (not via minor compat)
-  std::vector<std::string> reasons;   // why it fits (shown for the chosen one)
-  std::vector<std::string> warnings;  // inferred data, unchecked facts
+  std::vector<Text> reasons;   // why it fits (shown for the chosen one)
+  std::vector<Text> warnings;  // inferred data, unchecked facts
 };
 
 struct ReleaseRef {

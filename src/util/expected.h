@@ -6,6 +6,8 @@
 #include <utility>
 #include <variant>
 
+#include "util/text.h"
+
 namespace torchup {
 
 // What kind of failure, which decides the exit code (DESIGN §2).
@@ -20,15 +22,15 @@ enum class ErrorKind {
 
 struct Error {
   ErrorKind kind = ErrorKind::kEnvironment;
-  std::string message;  // what went wrong, one line, names the cause
-  std::string hint;     // the next step for the user; may be empty
+  Text message;  // what went wrong, one line, names the cause
+  Text hint;     // the next step for the user; may be empty
 };
 
 int exit_code_for(ErrorKind kind);
 // The kind as a JSON word: "usage", "not_found", "parse", "environment", "network", "no_fit".
 const char* error_kind_name(ErrorKind kind);
 
-inline Error make_error(ErrorKind kind, std::string message, std::string hint = {}) {
+inline Error make_error(ErrorKind kind, Text message, Text hint = {}) {
   return Error{kind, std::move(message), std::move(hint)};
 }
 

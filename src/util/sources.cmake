@@ -1,5 +1,6 @@
 target_sources(torchup_core PRIVATE
   src/util/expected.cpp
   src/util/strings.cpp
+  src/util/text.cpp
   src/util/version.cpp
 )

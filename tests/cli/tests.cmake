@@ -1,6 +1,7 @@
 # The command line in process over fake machines, and install's policy as tables.
 target_sources(torchup_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/install_policy_test.cpp    # situations -> decisions: start, installer, remedies, exit codes
+  ${CMAKE_CURRENT_LIST_DIR}/lang_test.cpp              # --lang, LANG, UI language; plan, errors and JSON messages in Chinese
 )
 # Linux-only: Linux fixture machines with /bin/sh interpreters.
 if(NOT WIN32)

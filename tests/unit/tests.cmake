@@ -2,6 +2,7 @@ target_sources(torchup_tests PRIVATE
   unit/version_test.cpp
   unit/strings_test.cpp
   unit/store_test.cpp
+  unit/text_test.cpp
 )
 # Linux-only (Windows build: tests/windows/ covers its host): the POSIX runner with
 # /bin/sh, libcurl loading, a Python-probed machine JSON.
