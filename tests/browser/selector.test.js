@@ -273,6 +273,19 @@ async function main() {
     } finally {
       compatServer.child.kill("SIGINT");
     }
+    // A driver whose max CUDA was not read (WSL2's driver store): "unknown", not "none found".
+    const wslServer = await startServer(["--profile", path.join(__dirname, "..", "fixtures", "profiles", "wsl2-rtx3080-537-minorcompat.json")]);
+    try {
+      const wsl = await context.newPage();
+      wsl.on("pageerror", (e) => failures.push(String(e)));
+      await wsl.goto(wslServer.url);
+      await waitFor(wsl, () => document.body.dataset.prefilled === "done", null, 180000);
+      equal(await wsl.$eval("#m-driver", (e) => e.textContent), "537.58", "WSL2 driver shown");
+      equal(await wsl.$eval("#m-cuda", (e) => e.textContent), "unknown", "max CUDA not read: unknown, not none found");
+      await wsl.close();
+    } finally {
+      wslServer.child.kill("SIGINT");
+    }
 
     // --- this machine ---
     await page.goto(server.url);
