@@ -199,7 +199,7 @@
     const max = nvidia && nvidia.max_cuda ? dotted(nvidia.max_cuda) : null;
     if (!need || !max || !newer(need, max)) { note.hidden = true; note.textContent = ""; return; }
     note.hidden = false;
-    note.textContent = t("minor_compat", { platform: platformLabel(plan.platform) || plan.platform,
+    note.textContent = t("minor_compat", { platform: "CUDA " + need.join("."),
       driver: nvidia.driver_version || "?", max: nvidia.max_cuda, major: String(need[0]) });
   }
 
