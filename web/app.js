@@ -2,14 +2,15 @@
 // LibTorch switches the language to C++ (and C++ to LibTorch); combinations the
 // release does not offer are struck through with the reason; the command box shows
 // /api/select's "text", which is exactly what `torchup select` prints.
-// Pre-filled from /api/plan and /api/machine. Plain DOM, no framework.
+// Pre-filled from /api/plan and /api/machine: until they and the release data have
+// come, the rows show a loading state and no choice. Plain DOM, no framework.
 "use strict";
 (function () {
   const I18N = window.TORCHUP_I18N;
   const state = {
     lang: pickLanguage(), options: null, rows: null, machine: null, plan: null,
     choice: { torch: "stable", os: "linux", package: "pip", language: "python", platform: "" },
-    touched: false, requestId: 0
+    requestId: 0, loaded: false
   };
   const $ = (id) => document.getElementById(id);
 
@@ -68,11 +69,64 @@
   }
   function fill(id, nodes) { const el = $(id); el.replaceChildren(...nodes); }
 
+  // A command as words that never break inside (.tok; a URL stays whole), the spaces
+  // between them as text: lines break at spaces only. An option followed by a URL
+  // (--index-url URL, -f URL) is one .pair, kept on one line while it fits. The
+  // element's textContent stays the command, character for character (Copy uses it).
+  function setCommand(el, text) {
+    const tok = (word) => { const s = document.createElement("span"); s.className = "tok"; s.textContent = word; return s; };
+    const parts = text.split(/(\s+)/);  // words at even indices, the whitespace between at odd ones
+    const nodes = [];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (!part) continue;
+      if (i % 2) { nodes.push(document.createTextNode(part)); continue; }
+      const gap = parts[i + 1], next = parts[i + 2];
+      if (part.startsWith("-") && next && !gap.includes("\n") && /^[a-z][a-z0-9+.-]*:\/\//i.test(next)) {
+        const pair = document.createElement("span");
+        pair.className = "pair";
+        pair.append(tok(part), document.createTextNode(gap), tok(next));
+        nodes.push(pair);
+        i += 2;
+        continue;
+      }
+      nodes.push(tok(part));
+    }
+    el.replaceChildren(...nodes);
+  }
+  function cudaVersion(platform) {  // "cu126" -> [12, 6] (PyTorch's wheel tags: the last digit is the minor)
+    const m = /^cu(\d+)(\d)$/.exec(platform || "");
+    return m ? [Number(m[1]), Number(m[2])] : null;
+  }
+  function dotted(text) { return String(text || "").split(".").map(Number); }
+  function newer(a, b) {  // a > b, version arrays
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if ((a[i] || 0) !== (b[i] || 0)) return (a[i] || 0) > (b[i] || 0);
+    }
+    return false;
+  }
+
   function render() {
     document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
     document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
     document.querySelectorAll(".lang button").forEach((b) => b.classList.toggle("active", b.dataset.lang === state.lang));
-    if (!state.options) return;
+    document.querySelector(".selector").setAttribute("aria-busy", state.loaded ? "false" : "true");
+    if (!state.loaded) {
+      // No choice before the machine, the plan and the release data have come: a
+      // default (CUDA 12.6) shown meanwhile would read as the recommendation.
+      for (const row of ["torch", "os", "package", "language", "platform"]) {
+        const dots = document.createElement("span");
+        dots.className = "loading";
+        dots.textContent = t("loading");
+        fill("opts-" + row, [dots]);
+      }
+      const box = $("command");
+      if (!box.classList.contains("error")) {
+        box.textContent = t("loading_machine");
+        box.classList.add("loading");
+      }
+      return;
+    }
     const c = state.choice;
     const isPrevious = c.torch !== "stable" && c.torch !== "nightly";
     const previous = document.createElement("select");
@@ -102,7 +156,10 @@
       const gpus = (m.body.gpus || []).map((g) => g.name).filter(Boolean);
       $("m-gpu").textContent = gpus.length ? gpus.join(", ") : t("none");
       $("m-driver").textContent = (m.body.nvidia && m.body.nvidia.driver_version) || t("none");
-      $("m-cuda").textContent = (m.body.nvidia && m.body.nvidia.max_cuda) || t("none");
+      const nvidia = m.body.nvidia || {};
+      // A driver whose max CUDA was not read (WSL2's driver store) is not "none".
+      $("m-cuda").textContent = nvidia.max_cuda || (nvidia.driver_version ? t("unknown") : t("none"));
+      renderCompatNote();
       const py = (m.body.pythons || [])[0];
       $("m-python").textContent = py ? py.version + " (" + py.path + ")" : t("none");
       $("machine-error").hidden = true;
@@ -115,7 +172,7 @@
       const b = p.body;
       $("plan-choice").textContent = b.fits ? t("plan_choice", { torch: b.torch, platform: platformLabel(b.platform) || b.platform,
         package: b.package, python: b.python || "?" }) : t("plan_nofit");
-      $("plan-command").textContent = b.command || "";
+      setCommand($("plan-command"), b.command || "");
       $("plan-reasons").replaceChildren(...(b.reasons || []).map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
       $("plan-warnings").replaceChildren(...(b.warnings || []).map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
       $("plan-error").hidden = true;
@@ -128,6 +185,22 @@
       $("apply-plan").hidden = true;
       $("copy-plan").hidden = true;
     }
+  }
+
+  // A recommended CUDA build above the driver's max CUDA runs through CUDA minor-version
+  // compatibility (the planner picks no other kind: same major, driver >= the major's
+  // minimum; NVIDIA, CUDA Compatibility, "Minor Version Compatibility"). Said right
+  // beside "Max CUDA", where the two numbers meet the eye.
+  function renderCompatNote() {
+    const note = $("m-cuda-note"), m = state.machine, p = state.plan;
+    const nvidia = m && m.ok && m.body.nvidia;
+    const plan = p && p.ok && p.body.fits ? p.body : null;
+    const need = plan && cudaVersion(plan.platform);
+    const max = nvidia && nvidia.max_cuda ? dotted(nvidia.max_cuda) : null;
+    if (!need || !max || !newer(need, max)) { note.hidden = true; note.textContent = ""; return; }
+    note.hidden = false;
+    note.textContent = t("minor_compat", { platform: "CUDA " + need.join("."),
+      driver: nvidia.driver_version || "?", max: nvidia.max_cuda, major: String(need[0]) });
   }
 
   // Keeps the choice possible after a change elsewhere, as the site does.
@@ -150,7 +223,6 @@
   }
 
   async function choose(row, value) {
-    state.touched = true;
     const c = state.choice;
     if (row === "language") {
       c.language = value;
@@ -167,6 +239,7 @@
   }
 
   async function updateCommand() {
+    if (!state.loaded) return;  // the first command comes with the plan
     const c = state.choice, id = ++state.requestId;
     const q = new URLSearchParams({ torch: c.torch, os: c.os, package: c.package, language: c.language });
     if (c.package !== "source" && c.platform) q.set("platform", c.platform);
@@ -175,8 +248,9 @@
     const r = await getJson("/api/select?" + q.toString());
     if (id !== state.requestId) return;  // a newer choice is on its way
     const box = $("command");
-    box.textContent = r.ok ? r.body.text : (r.body.error || "error") + (r.body.hint ? "\n" + r.body.hint : "");
+    setCommand(box, r.ok ? r.body.text : (r.body.error || "error") + (r.body.hint ? "\n" + r.body.hint : ""));
     box.classList.toggle("error", !r.ok);
+    box.classList.remove("loading");
     $("select-warnings").replaceChildren(...((r.ok && r.body.warnings) || []).map((w) => {
       const li = document.createElement("li"); li.textContent = w; return li;
     }));
@@ -184,9 +258,10 @@
     document.body.dataset.state = "ready";
   }
 
+  // Selects what the plan chose; false when there is no plan to select.
   async function applyPlan() {
     const p = state.plan;
-    if (!p || !p.ok || !p.body.fits) return;
+    if (!p || !p.ok || !p.body.fits) return false;
     const b = p.body, c = state.choice;
     const known = state.options.versions.some((v) => v.id === b.torch);
     c.torch = b.torch === state.options.stable ? "stable" : (b.torch === "nightly" || known ? b.torch : "stable");
@@ -200,6 +275,7 @@
     settle();
     render();
     await updateCommand();
+    return true;
   }
 
   function copy(fromId, buttonId) {
@@ -222,24 +298,33 @@
     }));
     $("copy-command").addEventListener("click", () => copy("command", "copy-command"));
     $("copy-plan").addEventListener("click", () => copy("plan-command", "copy-plan"));
-    $("apply-plan").addEventListener("click", () => { state.touched = true; applyPlan(); });
+    $("apply-plan").addEventListener("click", () => applyPlan());
     $("as-published").addEventListener("change", updateCommand);
+    document.body.dataset.state = "loading";
     render();
-    const opts = await getJson("/api/options");
-    if (!opts.ok) { $("command").textContent = opts.body.error; return; }
+    // The rows, the machine and the plan together: the rows get their first choice
+    // from the plan, so nothing is selected before it has come.
+    const [opts, machine, plan] = await Promise.all([getJson("/api/options"), getJson("/api/machine"), getJson("/api/plan")]);
+    if (!opts.ok) {
+      $("command").classList.add("error");
+      $("command").classList.remove("loading");
+      $("command").textContent = opts.body.error;
+      return;
+    }
     state.options = opts.body;
-    if (/Win/.test(navigator.platform)) state.choice.os = "windows";
-    else if (/Mac/.test(navigator.platform)) state.choice.os = "macos";
-    await loadRows();
-    settle();
-    render();
-    await updateCommand();
-    // The machine and the plan may take a few seconds (detection); pre-fill when they come.
-    const [machine, plan] = await Promise.all([getJson("/api/machine"), getJson("/api/plan")]);
     state.machine = machine;
     state.plan = plan;
     document.body.dataset.plan = plan.ok ? "ready" : "unavailable";
-    if (!state.touched) await applyPlan();
+    if (/Win/.test(navigator.platform)) state.choice.os = "windows";
+    else if (/Mac/.test(navigator.platform)) state.choice.os = "macos";
+    state.loaded = true;
+    if (!(await applyPlan())) {
+      // No plan to follow: the site's defaults (stable, this OS, pip, the first CUDA).
+      await loadRows();
+      settle();
+      render();
+      await updateCommand();
+    }
     render();
     document.body.dataset.prefilled = "done";
   }

@@ -24,6 +24,8 @@ window.TORCHUP_I18N = {
     no_platform: "{platform} is not offered for {os} / {package} in {version}",
     no_language: "C++ needs LibTorch, which {version} does not offer for {os}",
     loading: "…",
+    loading_machine: "Reading this machine and the release data…",
+    minor_compat: "{platform} runs on this driver through CUDA minor-version compatibility: driver {driver} supports CUDA {max} at most, and builds for any CUDA {major}.x run on it.",
     footer: "Served by torchup on 127.0.0.1 only. Nothing on this page changes your machine."
   },
   zh: {
@@ -49,6 +51,8 @@ window.TORCHUP_I18N = {
     no_platform: "{version} 的 {os} / {package} 不提供 {platform}",
     no_language: "C++ 需要 LibTorch，而 {version} 不提供 {os} 的 LibTorch",
     loading: "…",
+    loading_machine: "正在读取本机信息和版本数据…",
+    minor_compat: "{platform} 可借助 CUDA 次版本兼容在这个驱动上运行：驱动 {driver} 最高支持 CUDA {max}，而任何 CUDA {major}.x 的版本都能在它上面运行。",
     footer: "由 torchup 仅在 127.0.0.1 上提供。本页面不会改动你的电脑。"
   }
 };

@@ -89,15 +89,21 @@ serve::JsonProvider profile_json(Context& ctx, const std::string& path) {
 }
 
 int run_serve(Context& ctx, const ServeOptions& options) {
-  auto selector = render::Selector::load(ctx.store());
-  if (!selector) return ctx.fail(selector.error());
-  ctx.flush_data_warnings();
-
   // The host's file reader takes absolute paths.
   std::string profile = options.profile.empty() ? "" : std::filesystem::absolute(options.profile).string();
   app::PlanRequest plan_request;
   plan_request.profile = profile;
   plan_request.prefs.python = options.python;
+  // A missing or malformed profile is the user's input error: exit 2 with the parse
+  // error now, as `plan --profile` does, not a page that serves an error per request.
+  if (!profile.empty()) {
+    auto machine = app::read_machine(ctx.services(), plan_request);
+    if (!machine) return ctx.fail(machine.error());
+  }
+
+  auto selector = render::Selector::load(ctx.store());
+  if (!selector) return ctx.fail(selector.error());
+  ctx.flush_data_warnings();
   auto in_process = std::make_shared<InProcess>(ctx);
   serve::MachineSources sources;
   sources.machine = serve::run_once(profile.empty() ? machine_json(in_process) : profile_json(ctx, profile));

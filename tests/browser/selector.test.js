@@ -4,6 +4,9 @@
 // what `torchup select` prints for the same choice (including the seed guide's
 // torch 1.9.0 commands), the pre-filled plan, struck-through impossible choices,
 // LibTorch <-> C++, the language switch, phone width, and saves screenshots.
+// Issue 14: commands break at spaces only (never inside a URL or --index-url URL),
+// a loading state and no choice until the plan has come, the recommendation first on
+// a phone, and the note beside "Max CUDA" when the plan runs by minor-version compatibility.
 // Usage: node selector.test.js /path/to/torchup /path/to/screenshots (ctest: the build tree)
 // Fails (exit 1), never skips, when chromium or the binary is missing.
 "use strict";
@@ -69,6 +72,39 @@ async function selected(page, row) {
   return page.$eval(`[data-row="${row}"] .opt.selected`, (b) => b.dataset.value);
 }
 const commandBox = (page) => page.$eval("#command", (e) => e.textContent);
+
+// Runs in the page: every whitespace-separated word of the element's text, with the
+// number of lines it is drawn on (the distinct tops of its Range's boxes) and its top.
+// Measured on the text itself, so it says the same whatever elements hold the words.
+function wordLines(selector) {
+  const el = document.querySelector(selector);
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = "";
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, text.length]); text += n.data; }
+  const at = (i) => {  // the text node holding character i, and the offset in it
+    for (let k = nodes.length - 1; k >= 0; k--) if (nodes[k][1] <= i && i < nodes[k][1] + nodes[k][0].data.length) return [nodes[k][0], i - nodes[k][1]];
+    return null;
+  };
+  const words = [];
+  for (const m of text.matchAll(/\S+/g)) {
+    const range = document.createRange();
+    const [startNode, startOffset] = at(m.index);
+    const [endNode, endOffset] = at(m.index + m[0].length - 1);
+    range.setStart(startNode, startOffset);
+    range.setEnd(endNode, endOffset + 1);
+    const tops = [...new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)))];
+    words.push({ word: m[0], lines: tops.length, top: Math.min(...tops) });
+  }
+  return words;
+}
+// No word of the box is broken across lines (a URL, --index-url); returns the words.
+async function checkWordsWhole(page, selector, what) {
+  const words = await page.evaluate(wordLines, selector);
+  check(words.length > 0, what + ": the box has words");
+  for (const w of words) equal(w.lines, 1, what + ": '" + w.word + "' is drawn on one line, not broken inside");
+  return words;
+}
 
 // The page is pre-filled with what /api/plan chose and shows /api/machine's facts.
 async function checkPrefilled(page) {
@@ -146,12 +182,109 @@ async function main() {
       check((await gpuPage.$eval("#m-gpu", (e) => e.textContent)).includes("RTX 3090"), "GPU shown");
       equal(await gpuPage.$eval("#m-driver", (e) => e.textContent), "595.45.04", "driver shown");
       equal(await gpuPage.$eval("#m-cuda", (e) => e.textContent), "13.2", "max CUDA shown");
+      check(await gpuPage.$eval("#m-cuda-note", (e) => e.hidden), "no minor-compatibility note: the plan's CUDA is within the driver's");
       await gpuPage.screenshot({ path: path.join(SHOTS, "serve-desktop.png"), fullPage: true });
+
+      // The command box breaks at spaces only: at desktop width the command needs two
+      // lines, and --index-url moves to the second with its URL, each word whole.
+      await choose(gpuPage, "platform", "cu126");
+      const cu126 = cliSelect(["--torch", "stable", "--os", "linux", "--package", "pip", "--platform", "cu126"]);
+      check(cu126.includes("--index-url https://"), "the cu126 command has --index-url: " + cu126);
+      equal(await commandBox(gpuPage), cu126, "the command box's text is still the command, character for character");
+      const wide = await checkWordsWhole(gpuPage, "#command", "desktop command box");
+      const flag = wide.find((w) => w.word === "--index-url"), url = wide.find((w) => w.word.startsWith("https://"));
+      equal(flag.top, url.top, "--index-url and its URL are on one line");
+      check(new Set(wide.map((w) => w.top)).size >= 2, "the command is long enough to wrap at this width (the check means something)");
+      await checkWordsWhole(gpuPage, "#plan-command", "desktop plan command");
+      const beside = await gpuPage.evaluate(() => ({ selector: document.querySelector(".selector").getBoundingClientRect().right,
+        machine: document.querySelector(".machine").getBoundingClientRect().left }));
+      check(beside.machine >= beside.selector, "on a wide screen the machine panel stands to the right of the selector");
+
+      // Phone width: the recommendation comes before the selector; words stay whole.
       await gpuPage.setViewportSize({ width: 390, height: 844 });
+      const order = await gpuPage.evaluate(() => ({ plan: document.querySelector("#plan-choice").getBoundingClientRect().top,
+        selector: document.querySelector('[data-row="torch"]').getBoundingClientRect().top,
+        scroll: document.documentElement.scrollWidth }));
+      check(order.plan < order.selector, "phone: the recommendation (" + order.plan + "px) comes before the selector (" + order.selector + "px)");
+      check(order.scroll <= 390, "phone: no horizontal scrolling (" + order.scroll + "px)");
+      await checkWordsWhole(gpuPage, "#command", "phone command box");
+      await checkWordsWhole(gpuPage, "#plan-command", "phone plan command");
       await gpuPage.screenshot({ path: path.join(SHOTS, "serve-phone.png"), fullPage: true });
       await gpuPage.close();
+
+      // Before the plan has come: a loading state, no choice (not a default CUDA 12.6).
+      // /api/plan is held back until the page has everything else.
+      let release, asked;
+      const gate = new Promise((r) => { release = r; });
+      const planAsked = new Promise((r) => { asked = r; });
+      const slow = await context.newPage();
+      slow.on("pageerror", (e) => failures.push(String(e)));
+      await slow.route("**/api/plan", async (route) => { asked(); await gate; await route.continue(); });
+      const optionsCame = slow.waitForResponse((r) => r.url() === gpuServer.url + "api/options");
+      const machineCame = slow.waitForResponse((r) => r.url() === gpuServer.url + "api/machine");
+      await slow.goto(gpuServer.url);
+      await Promise.all([planAsked, optionsCame, machineCame]);
+      const waiting = await slow.evaluate(() => ({
+        options: document.querySelectorAll(".selector .opt").length,
+        selected: [...document.querySelectorAll(".opt.selected")].map((b) => b.textContent),
+        rows: document.querySelector(".selector").textContent,
+        command: document.querySelector("#command").textContent,
+        busy: document.querySelector(".selector").getAttribute("aria-busy"),
+        state: document.body.dataset.state }));
+      assert.deepEqual(waiting.selected, [], "nothing is selected before the plan has come"); checks++;
+      equal(waiting.options, 0, "no option buttons before the plan has come");
+      check(!waiting.rows.includes("CUDA"), "no CUDA choice shown before the plan has come");
+      equal(waiting.command, "Reading this machine and the release data…", "the command box says it is loading");
+      equal(waiting.busy, "true", "the selector is aria-busy while loading");
+      equal(waiting.state, "loading", "body data-state is loading");
+      release();
+      await waitFor(slow, () => document.body.dataset.prefilled === "done", null, 180000);
+      await checkPrefilled(slow);  // then pre-filled with the plan's choice, as without the delay
+      equal(await slow.$eval(".selector", (e) => e.getAttribute("aria-busy")), "false", "not busy once loaded");
+      await slow.close();
     } finally {
       gpuServer.child.kill("SIGINT");
+    }
+
+    // --- minor-version compatibility: driver 550 (max CUDA 12.4), the plan is cu126 ---
+    const compatServer = await startServer(["--profile", path.join(__dirname, "..", "fixtures", "profiles", "hopper-h100-linux-550-minorcompat.json")]);
+    try {
+      const compat = await context.newPage();
+      compat.on("pageerror", (e) => failures.push(String(e)));
+      await compat.goto(compatServer.url);
+      await waitFor(compat, () => document.body.dataset.prefilled === "done", null, 180000);
+      const api = await checkPrefilled(compat);
+      equal(api.plan.platform, "cu126", "the plan for driver 550 is cu126");
+      equal(await compat.$eval("#m-cuda", (e) => e.textContent), "12.4", "max CUDA 12.4 shown");
+      const note = await compat.evaluate(() => {
+        const n = document.querySelector("#m-cuda-note"), cuda = document.querySelector("#m-cuda");
+        return { hidden: n.hidden, text: n.textContent, below: n.getBoundingClientRect().top - cuda.getBoundingClientRect().bottom };
+      });
+      check(!note.hidden, "the note beside max CUDA is shown");
+      equal(note.text, "CUDA 12.6 runs on this driver through CUDA minor-version compatibility: driver 550.54.15 supports CUDA 12.4 at most, and builds for any CUDA 12.x run on it.",
+        "the note explains max CUDA 12.4 next to cu126");
+      check(note.below >= 0 && note.below < 40, "the note sits right under max CUDA (" + note.below + "px)");
+      await compat.click('.lang button[data-lang="zh"]');
+      equal(await compat.$eval("#m-cuda-note", (e) => e.textContent),
+        "CUDA 12.6 可借助 CUDA 次版本兼容在这个驱动上运行：驱动 550.54.15 最高支持 CUDA 12.4，而任何 CUDA 12.x 的版本都能在它上面运行。",
+        "the note in Chinese");
+      await compat.screenshot({ path: path.join(SHOTS, "serve-minor-compat-zh.png"), fullPage: true });
+      await compat.close();
+    } finally {
+      compatServer.child.kill("SIGINT");
+    }
+    // A driver whose max CUDA was not read (WSL2's driver store): "unknown", not "none found".
+    const wslServer = await startServer(["--profile", path.join(__dirname, "..", "fixtures", "profiles", "wsl2-rtx3080-537-minorcompat.json")]);
+    try {
+      const wsl = await context.newPage();
+      wsl.on("pageerror", (e) => failures.push(String(e)));
+      await wsl.goto(wslServer.url);
+      await waitFor(wsl, () => document.body.dataset.prefilled === "done", null, 180000);
+      equal(await wsl.$eval("#m-driver", (e) => e.textContent), "537.58", "WSL2 driver shown");
+      equal(await wsl.$eval("#m-cuda", (e) => e.textContent), "unknown", "max CUDA not read: unknown, not none found");
+      await wsl.close();
+    } finally {
+      wslServer.child.kill("SIGINT");
     }
 
     // --- this machine ---

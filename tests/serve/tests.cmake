@@ -3,6 +3,7 @@ if(NOT WIN32)
 target_sources(torchup_tests PRIVATE
   serve/serve_api_test.cpp     # the JSON API as a function: validation, Selector equality, providers
   serve/serve_server_test.cpp  # the real server on port 0: Host check, loopback only, assets, stop
+  serve/serve_cli_test.cpp     # `serve --profile` checks the file at start: exit 2 before listening (real binary)
 )
 
 # The web page in a real browser: headless Chromium (Debian's /usr/bin/chromium)
