@@ -206,6 +206,11 @@ void explain_cuda_support(const Step& s, const Scored& chosen, model::Plan& plan
                            " that the driver supports fully");
     return;
   }
+  if (!s.m.driver) {  // installed, version unknown (rules.h driver_version_unknown)
+    plan.warnings.push_back("with the driver's version unknown, " + chosen.variant.name + ", the lowest CUDA of torch " +
+                            chosen.release->torch + ", is chosen: older drivers run it");
+    return;
+  }
   auto full_min = s.k.cuda.min_driver_for_cuda(*chosen.variant.cuda, s.m.driver_os);
   if (full_min) plan.warnings.push_back(fmt::format(
       "{} needs driver >= {} for full support; driver {} runs it through CUDA minor-version compatibility "
@@ -289,6 +294,7 @@ std::string why_not_chosen(const Step& s, const Scored& candidate, const Scored*
   if (chosen && chosen->release == candidate.release && candidate.verdict.full_cuda && chosen->verdict.full_cuda) {
     return "fits, but " + chosen->variant.name + " has the higher CUDA";
   }
+  if (!candidate.verdict.full_cuda && !s.m.driver) return "fits, but with the driver's version unknown the lowest CUDA is chosen";
   if (!candidate.verdict.full_cuda) {
     auto full_min = s.k.cuda.min_driver_for_cuda(*candidate.variant.cuda, s.m.driver_os);
     return fmt::format("driver {} < {} for full {} support", s.m.driver_text,
@@ -334,6 +340,7 @@ void dedupe(std::vector<std::string>& lines) {
 // A newer driver: for each CUDA variant of the newest release better than the
 // choice that only the driver holds back.
 void list_driver_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) {
+  if (s.m.driver_version_unknown) return;  // nothing to compare a better driver with
   const auto& top = e.rows.front();
   const Scored* chosen = e.chosen;
   const bool chosen_is_top = chosen && !top.empty() && chosen->release == top.front().release;

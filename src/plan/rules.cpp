@@ -137,6 +137,11 @@ Expected<MachineView> make_view(const model::Machine& m, const data::CudaDriverT
     v.max_cuda_reported = v.driver_max_cuda.has_value();
     if (!v.driver_max_cuda && v.driver) v.driver_max_cuda = cuda.max_cuda_for_driver(*v.driver, v.driver_os);
   }
+  // detect's GPU from WSL2's driver files (detect/probes.h kWslDriverSource) without a version.
+  for (const auto& gpu : v.nvidia) {
+    if (!v.driver && v.wsl && gpu.source == "wsl-driver-files") v.driver_version_unknown = true;
+  }
+  if (v.driver_version_unknown) v.driver_text = "of unknown version";
 
   // The interpreter: --python PATH or X.Y, else the active one, else the newest found.
   const model::Python* chosen = nullptr;
@@ -318,16 +323,25 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
   if (variant.accel == Accel::kCuda) {
     // Rule 3: driver >= the minor-version-compatibility floor of the CUDA major.
     if (m.nvidia.empty()) return fail(Failure::kGpu, "no NVIDIA GPU");
-    if (!m.driver) return fail(Failure::kDriver, "no NVIDIA driver found");
+    if (!m.driver && !m.driver_version_unknown) return fail(Failure::kDriver, "no NVIDIA driver found");
     const auto& cuda_v = *variant.cuda;
     auto floor = ctx.cuda.minor_compat_floor(cuda_v.major(), m.driver_os);
     auto full_min = ctx.cuda.min_driver_for_cuda(cuda_v, m.driver_os);
     if (!floor) floor = full_min;
     if (!floor) return fail(Failure::kUnknownData, "no minimum driver known for CUDA " + cuda_v.str());
-    if (*m.driver < *floor) {
+    if (!m.driver) {
+      // Installed, version unknown: not refused, never claimed fully supported (so the
+      // lowest CUDA of the release is chosen), and the driver it needs is named.
+      ok.full_cuda = false;
+      ok.warnings.push_back("the NVIDIA driver's version is unknown: CUDA " + cuda_v.str() + " needs driver >= " +
+                            data::driver_version_str(*floor) +
+                            (full_min && *full_min != *floor ? ", >= " + data::driver_version_str(*full_min) + " for full support"
+                                                             : std::string()) +
+                            " (check `nvidia-smi`)");
+      ok.reasons.push_back("an NVIDIA driver is installed (its version is unknown)");
+    } else if (*m.driver < *floor) {
       return fail(Failure::kDriver, fmt::format("driver {} < {} required", m.driver_text, data::driver_version_str(*floor)));
-    }
-    if (m.max_cuda_reported) {
+    } else if (m.max_cuda_reported) {
       ok.full_cuda = cuda_v <= *m.driver_max_cuda;  // the driver's own answer wins
     } else if (full_min) {
       ok.full_cuda = *m.driver >= *full_min;
@@ -339,7 +353,7 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
                             "; driver >= " + data::driver_version_str(*floor) + " (the " +
                             std::to_string(cuda_v.major()) + ".x floor) is what is known to be needed");
     }
-    ok.reasons.push_back(ok.full_cuda
+    if (m.driver) ok.reasons.push_back(ok.full_cuda
                              ? fmt::format("driver {} supports CUDA {}", m.driver_text, cuda_v.str())
                              : fmt::format("driver {} runs CUDA {} through minor-version compatibility", m.driver_text, cuda_v.str()));
 
