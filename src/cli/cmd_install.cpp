@@ -149,8 +149,8 @@ void add_install_command(CLI::App& app, Context& ctx) {
       "  torchup install --torch 2.12.0 --platform cu126 --python /usr/bin/python3.12 --dry-run\n"
       "  torchup install --package uv --mirror auto --venv ~/.venvs/torch --yes\n"
       "http:// index URLs are refused except on 127.0.0.1/localhost unless --allow-insecure.\n"
-      "An externally-managed (PEP 668) interpreter is never installed into: at a terminal torchup\n"
-      "offers a venv at ~/.venvs/torch; with --yes it stops before pip runs (exit 1; add --venv DIR).\n"
+      "An externally-managed (PEP 668) interpreter, unless pip's own break-system-packages is set: at\n"
+      "a terminal torchup offers a venv at ~/.venvs/torch; with --yes it stops before pip runs (exit 1; add --venv DIR).\n"
       "Exit codes: 0 installed and verified, 1 nothing fits / declined / stopped (PEP 668 with --yes) /\n"
       "verify found problems, 2 usage, 3 the install failed or another install holds the environment,\n"
       "130 interrupted (Ctrl-C; the installer is stopped too and the state is reported).");
