@@ -7,8 +7,10 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <ostream>
 
+#include "detect/detect.h"
 #include "util/strings.h"
 
 namespace torchup::act {
@@ -191,6 +193,21 @@ std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCat
   return findings;
 }
 
+// torch is not in the interpreter checked: name the ones that have it (detect's file
+// scan, no process), so the user can pass --python or see where a pasted pip went.
+static void name_interpreters_with_torch(host::Host& host, DoctorReport& report) {
+  auto f = std::find_if(report.findings.begin(), report.findings.end(),
+                        [](const Finding& x) { return x.id == "wrong-interpreter"; });
+  if (f == report.findings.end()) return;
+  std::vector<std::string> others;
+  for (const auto& p : detect::find_pythons(host)) {
+    if (p.torch && p.path != report.verify.python) others.push_back(p.path + " (torch " + p.torch->version + ")");
+  }
+  if (others.empty()) return;
+  report.other_torch = others;
+  f->fix += "; torch is installed for " + str::join(others, ", ");
+}
+
 Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
                                   const VerifyOptions& options) {
   auto verify = verify_python(host, store, options);
@@ -206,6 +223,7 @@ Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
   // pip's settings decide what a reinstall would fetch; asked only of an interpreter that ran.
   if (report.verify.run.outcome == ProbeOutcome::kOk) report.pip = read_pip_settings(host, report.verify.python);
   report.findings = diagnose(report.verify, catalogue ? &*catalogue : nullptr, &host.system, &report.pip);
+  name_interpreters_with_torch(host, report);
   return report;
 }
 
@@ -223,6 +241,7 @@ nlohmann::json to_json(const DoctorReport& report) {
           {"ok", report.ok()},
           {"findings", findings},
           {"pip_config", to_json(report.pip)},
+          {"other_torch", report.other_torch},
           {"verify", to_json(report.verify)}};
 }
 

@@ -37,6 +37,9 @@ struct DoctorReport {
   VerifyReport verify;
   PipSettings pip;  // the interpreter's pip settings (pip config list), when pip answered
   std::vector<Finding> findings;
+  // Other interpreters of this machine that have torch ("PATH (torch VERSION)"), when the
+  // one checked has none (detect's file scan).
+  std::vector<std::string> other_torch;
   bool ok() const { return findings.empty(); }
 };
 

@@ -77,8 +77,9 @@ struct ProbeRun {
   bool python_too_old = false;  // a Python 2 interpreter: PyTorch needs Python 3
 };
 
-// Picks the interpreter when --python is not given: $VIRTUAL_ENV/bin/python,
-// then $CONDA_PREFIX/bin/python, then python3 / python on $PATH. nullopt: none.
+// Picks the interpreter when --python is not given: the one `python3` (then `python`)
+// runs, detect::active_python() (PATH, pyenv shims resolved, $VIRTUAL_ENV/$CONDA_PREFIX
+// when PATH names none). nullopt: none.
 std::optional<std::string> default_python(const host::Host& host);
 
 // Runs the probe in `python` and classifies the result (never throws).

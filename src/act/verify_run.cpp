@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "act/verify.h"
+#include "detect/active_python.h"
 #include "util/strings.h"
 #include "util/version.h"
 
@@ -50,15 +51,8 @@ const char* to_string(ProbeOutcome outcome) {
 }
 
 std::optional<std::string> default_python(const host::Host& host) {
-  for (const char* var : {"VIRTUAL_ENV", "CONDA_PREFIX"}) {
-    if (auto prefix = host.env.get(var); prefix && !prefix->empty()) {
-      std::string candidate = host::venv_python(host, *prefix);
-      if (host.fs.is_executable(candidate)) return candidate;
-    }
-  }
-  for (const char* name : {"python3", "python"}) {
-    if (auto found = host::find_program(host, name)) return found;
-  }
+  // The interpreter detect marks [active] and plan and install target (one resolution).
+  if (auto active = detect::active_python(host)) return active->path;
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 
 #include "act/mirrors.h"
 #include "act/verify.h"
+#include "detect/active_python.h"
 #include "host/interrupt.h"
 #include "plan/planner.h"
 #include "util/strings.h"
@@ -125,6 +126,7 @@ int exit_code(InstallEnd end) {
     case InstallEnd::kInstalled: return 0;
     case InstallEnd::kNoFit: return exit_code_for(ErrorKind::kNoFit);
     case InstallEnd::kDeclined:
+    case InstallEnd::kStopped:
     case InstallEnd::kVerifyFailed:
     case InstallEnd::kWrongBuild: return 1;
     case InstallEnd::kFailed: return exit_code_for(ErrorKind::kEnvironment);
@@ -200,7 +202,7 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
 
   if (p.interpreter.empty()) p.interpreter = p.plan.python_path;
   if (p.interpreter.empty() && asked.empty()) {
-    if (auto python3 = host::find_program(host, "python3")) p.interpreter = *python3;
+    if (auto active = detect::active_python(host)) p.interpreter = active->path;
   }
   if (p.interpreter.empty()) {
     return make_error(ErrorKind::kNotFound,
@@ -350,7 +352,9 @@ Expected<InstallResult> run_install(const Services& services, PreparedInstall& p
   if (!options.dry_run && !stopped) interrupts.emplace();
   host::Host install_host{host.fs, host.runner, host.env, *p.http, host.system, host.live, host.terminal, host.clock};
   result.outcome = stopped ? std::move(*stopped) : act::run_install(install_host, *catalogue, request, say);
-  result.end = end_of(result.outcome);
+  // Stopped before pip ran: nothing failed and nothing changed, as when a person at a
+  // terminal declines the venv offer (1, not 3: `install --help`'s exit codes).
+  result.end = stopped ? InstallEnd::kStopped : end_of(result.outcome);
   return result;
 }
 

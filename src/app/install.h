@@ -82,13 +82,14 @@ enum class InstallEnd {
   kInstalled,     // installed and verified (or, dry run, the commands shown)
   kNoFit,         // no build fits this machine: nothing was run
   kDeclined,      // the user answered no
+  kStopped,       // --yes on an externally-managed (PEP 668) interpreter: stopped before pip ran
   kFailed,        // the installer (or the environment) failed
   kVerifyFailed,  // installed but verify found problems (or could not run)
   kWrongBuild,    // installed, but not the planned build
   kInterrupted,   // Ctrl-C
 };
 // The one place install outcomes become exit codes (DESIGN §2): 0, 1 (nothing fits,
-// declined, verify problems, wrong build), 3 (failed), 130 (interrupted).
+// declined, stopped under --yes, verify problems, wrong build), 3 (failed), 130 (interrupted).
 int exit_code(InstallEnd end);
 // How the engine's outcome ended (its typed failure).
 InstallEnd end_of(const act::InstallOutcome& outcome);

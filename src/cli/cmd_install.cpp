@@ -63,6 +63,7 @@ void print_outcome(Context& ctx, const app::InstallResult& result) {
   ctx.out << "\n"
           << (outcome.ok                                      ? ctx.style.green("Installed: ")
               : result.end == app::InstallEnd::kInterrupted ? ctx.style.red("Interrupted: ")
+              : result.end == app::InstallEnd::kStopped     ? ctx.style.red("Nothing installed: ")
                                                               : ctx.style.red("Install failed: "))
           << outcome.message << "\n";
   // The installer's output was passed through; repeat its end only when torchup
@@ -148,8 +149,10 @@ void add_install_command(CLI::App& app, Context& ctx) {
       "  torchup install --torch 2.12.0 --platform cu126 --python /usr/bin/python3.12 --dry-run\n"
       "  torchup install --package uv --mirror auto --venv ~/.venvs/torch --yes\n"
       "http:// index URLs are refused except on 127.0.0.1/localhost unless --allow-insecure.\n"
-      "Exit codes: 0 installed and verified, 1 nothing fits / declined / verify found problems,\n"
-      "2 usage, 3 the install failed or another install holds the environment,\n"
+      "An externally-managed (PEP 668) interpreter, unless pip's own break-system-packages is set: at\n"
+      "a terminal torchup offers a venv at ~/.venvs/torch; with --yes it stops before pip runs (exit 1; add --venv DIR).\n"
+      "Exit codes: 0 installed and verified, 1 nothing fits / declined / stopped (PEP 668 with --yes) /\n"
+      "verify found problems, 2 usage, 3 the install failed or another install holds the environment,\n"
       "130 interrupted (Ctrl-C; the installer is stopped too and the state is reported).");
   add_plan_options(*cmd, args->plan);
   // install runs on this machine only: --root and --profile are refused with a hint
@@ -166,7 +169,9 @@ void add_install_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--installer", args->install.installer, "auto (the plan's package), pip, uv, conda or mamba")
       ->type_name("NAME");
   cmd->add_flag("--dry-run", args->install.dry_run, "print what would run; change nothing (no lock is taken)");
-  cmd->add_flag("--yes,-y", args->install.yes, "do not ask for confirmation");
+  cmd->add_flag("--yes,-y", args->install.yes,
+                "do not ask for confirmation; an externally-managed (PEP 668) interpreter then stops the install\n"
+                "before pip runs (exit 1): add --venv DIR");
   cmd->add_flag("--allow-insecure", args->install.allow_insecure, "allow plain http:// index URLs");
   cmd->add_flag("--json", args->json, "print the outcome as JSON (schema torchup.install/1); progress goes to stderr");
   cmd->callback([&ctx, args]() { ctx.exit_code = run_install_command(ctx, *args); });

@@ -28,4 +28,8 @@ struct DetectOptions {
 model::Machine detect_machine(host::Host& host, data::DataStore& store,
                               const DetectOptions& options = {});
 
+// The interpreters and their torch from files only (no process): what doctor names
+// when the interpreter it checks has no torch. Linux and Linux trees; empty elsewhere.
+std::vector<model::Python> find_pythons(host::Host& host);
+
 }  // namespace torchup::detect

@@ -15,7 +15,7 @@ model::Machine detect_linux(host::Host& host, data::DataStore& store, const Dete
   // its init costs tens of milliseconds.
   if (host.live && options.use_nvml && (nvidia_present || machine.os.wsl)) probe_nvml(host, machine);
   probe_nvidia_driver(host, store, machine, options);
-  probe_wsl_nvidia(host, machine);
+  probe_wsl_nvidia(host, store, machine);
   probe_rocm(host, machine);
   probe_cuda_toolkits(host, machine, options);
   probe_pythons(host, machine, options);

@@ -61,6 +61,82 @@ std::optional<std::string> nvidia_driver_from_windows(std::string_view windows_v
   return major + "." + digits.substr(3);
 }
 
+namespace {
+
+// UTF-16LE (with its BOM) to bytes, keeping ASCII only: an INF's keys and versions are ASCII.
+std::string inf_text(std::string_view raw) {
+  if (raw.size() >= 2 && static_cast<unsigned char>(raw[0]) == 0xff && static_cast<unsigned char>(raw[1]) == 0xfe) {
+    std::string out;
+    for (std::size_t i = 2; i + 1 < raw.size(); i += 2) {
+      out.push_back(raw[i + 1] == 0 && static_cast<unsigned char>(raw[i]) < 0x80 ? raw[i] : '?');
+    }
+    return out;
+  }
+  return std::string(raw);
+}
+
+std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// "04/04/2024,31.0.15.5222" (a ";" comment may follow) -> "31.0.15.5222" when it is four numbers < 65535.
+std::optional<std::string> driver_ver_value(std::string_view value) {
+  value = trim_view(value.substr(0, value.find(';')));
+  auto comma = value.find(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  auto version = trim_view(value.substr(comma + 1));
+  std::size_t parts = 0;
+  std::size_t start = 0;
+  while (true) {
+    auto dot = version.find('.', start);
+    auto part = version.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (part.empty() || part.size() > 5 || !all_digits(part) || std::stol(std::string(part)) >= 65535) return std::nullopt;
+    ++parts;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (parts != 4) return std::nullopt;
+  return std::string(version);
+}
+
+}  // namespace
+
+std::optional<std::string> parse_inf_driver_ver(std::string_view raw) {
+  const std::string text = inf_text(raw);
+  std::string_view rest(text);
+  std::string_view section;
+  std::optional<std::string> elsewhere;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    auto line = trim_view(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    if (line.empty() || line.front() == ';') continue;
+    if (line.front() == '[') {
+      auto close = line.find(']');
+      section = trim_view(line.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+      continue;
+    }
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos || !iequals(trim_view(line.substr(0, eq)), "DriverVer")) continue;
+    auto version = driver_ver_value(line.substr(eq + 1));
+    if (!version) continue;
+    if (iequals(section, "Version")) return version;
+    if (!elsewhere) elsewhere = version;
+  }
+  return elsewhere;
+}
+
 std::optional<PciIds> parse_matching_device_id(std::string_view id) {
   auto lower = std::string(id);
   for (auto& c : lower) {

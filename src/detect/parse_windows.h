@@ -17,6 +17,15 @@ namespace torchup::detect {
 // tests. nullopt when the text is not four dotted numbers.
 std::optional<std::string> nvidia_driver_from_windows(std::string_view windows_version);
 
+// The version of an INF's DriverVer directive, "w.x.y.z" ("31.0.15.5222"), from the
+// INF's text: "DriverVer = mm/dd/yyyy,w.x.y.z" in its [Version] section (Microsoft
+// Learn, "INF DriverVer directive"; spaces around '=' and ',' allowed, the key in any
+// case; a DriverVer in a DDInstall section is used only when [Version] has none). The
+// text may be ANSI or UTF-16LE with a byte-order mark (Microsoft Learn, "General
+// guidelines for INF files": "ANSI or Unicode (UTF-16 LE) file encoding"). nullopt when
+// no valid directive.
+std::optional<std::string> parse_inf_driver_ver(std::string_view inf);
+
 // "pci\ven_10de&dev_2684&subsys_..." (MatchingDeviceId, any case) -> vendor and device.
 struct PciIds {
   std::uint16_t vendor = 0;

@@ -99,6 +99,10 @@ void probe_nvidia_driver(host::Host& host, data::DataStore& store, model::Machin
     ask_nvidia_smi(host, machine, options);
   }
   // No driver: probe_gpus said "no driver loaded" per GPU; under WSL2 probe_wsl_nvidia explains.
+  fill_max_cuda(store, machine);
+}
+
+void fill_max_cuda(data::DataStore& store, model::Machine& machine) {
   if (!machine.nvidia) return;
   if (!machine.nvidia->max_cuda) {
     auto table = data::load_cuda_table(store);

@@ -1,5 +1,6 @@
 // Python interpreters and their torch, from the file layout first:
-//  - where: the active venv/conda env ($VIRTUAL_ENV, $CONDA_PREFIX), PATH, pyenv
+//  - where: the one `python3` runs (active_python.h: PATH, pyenv's version files), the
+//    venv/conda env in $VIRTUAL_ENV, $CONDA_PREFIX, PATH, pyenv
 //    ($PYENV_ROOT or ~/.pyenv/versions/*), conda bases (~/miniconda3, ~/anaconda3,
 //    ~/miniforge3, /opt/conda) and their envs/*; pyenv shims are shell scripts and skipped.
 //  - version: pyvenv.cfg (PEP 405), the pyenv version directory, conda-meta/python-X.Y.Z-*.json,
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "detect/active_python.h"
 #include "detect/parse.h"
 #include "detect/probes.h"
 #include "util/strings.h"
@@ -75,15 +77,14 @@ const std::vector<std::string>& versioned_python_names() {
   return names;
 }
 
-std::vector<Candidate> find_candidates(const host::Host& host) {
+std::vector<Candidate> find_candidates(const host::Host& host, std::vector<std::string>& warnings) {
   const auto& fs = host.fs;
   std::vector<Candidate> out;
+  // The one `python3` runs (active_python.h) comes first: it keeps its PATH spelling
+  // when the same interpreter is found again below.
+  if (auto active = active_python(host, &warnings)) out.push_back({active->path, true});
   for (const char* var : {"VIRTUAL_ENV", "CONDA_PREFIX"}) {
-    if (auto env = host.env.get(var); env && !env->empty()) {
-      std::vector<Candidate> found;
-      add_interpreters_in(fs, *env + "/bin", found);
-      for (auto& c : found) out.push_back({c.path, true});
-    }
+    if (auto env = host.env.get(var); env && !env->empty()) add_interpreters_in(fs, *env + "/bin", out);
   }
   auto path = host.env.get("PATH").value_or("/usr/local/bin:/usr/bin:/bin");
   std::vector<std::string> dirs_seen;  // merged /usr: /bin is a link to usr/bin
@@ -248,8 +249,7 @@ void probe_pythons(host::Host& host, model::Machine& machine, const DetectOption
   const auto& fs = host.fs;
   std::vector<Interpreter> found;
   std::vector<std::string> seen;
-  bool any_active = false;
-  for (const auto& c : find_candidates(host)) {
+  for (const auto& c : find_candidates(host, machine.warnings)) {
     Interpreter it;
     it.real = resolve_links(fs, c.path);
     // A venv's python links to its base interpreter but is a different environment.
@@ -259,7 +259,6 @@ void probe_pythons(host::Host& host, model::Machine& machine, const DetectOption
     seen.push_back(key);
     it.info.path = c.path;
     it.info.active = c.active;
-    any_active = any_active || c.active;
     it.prefix = dirname(dirname(c.path));
     std::optional<PyvenvCfg> cfg;
     if (auto text = read_small(fs, it.prefix + "/pyvenv.cfg")) {
@@ -315,7 +314,6 @@ void probe_pythons(host::Host& host, model::Machine& machine, const DetectOption
         !it.venv && !it.minor.empty() && fs.exists(it.prefix + "/lib/python" + it.minor + "/EXTERNALLY-MANAGED");
     machine.pythons.push_back(std::move(it.info));
   }
-  if (!any_active && !machine.pythons.empty()) machine.pythons.front().active = true;
   if (machine.pythons.empty()) machine.warnings.push_back("no Python interpreter found (PATH, pyenv, conda)");
 }
 

@@ -4,11 +4,19 @@
 // libnvidia-ml.so.1, nvidia-smi) and linked from /usr/lib/wsl/lib/ (NVIDIA CUDA on WSL
 // User Guide; research/anchors-detection.md §8; nvidia-container-toolkit's WSL discovery
 // picks the driver store that holds these files, NVIDIA/nvidia-container-toolkit#1890).
-// Those files do not say the driver version or the GPU model: only NVML or nvidia-smi
-// (a live run) can, so from files alone detect reports "an NVIDIA GPU" and says so.
+// The driver store directory is Windows' DriverStore\FileRepository package folder
+// (/usr/lib/wsl/drivers is a mount of the Windows drive's driver store: renenyffenegger.ch,
+// "/usr/lib/wsl/drivers"; microsoft/WSL#10547 lists it), and staging a package copies its
+// INF there with every file it references (Microsoft Learn, "Driver Store"). The INF's
+// DriverVer (Microsoft Learn, "INF DriverVer directive") is the Windows driver version
+// ("31.0.15.5222"), which is NVIDIA's 552.22 by the rule in parse_windows.h. The
+// libraries' names carry no version (libcuda.so.1.1, libnvidia-ml.so.1), and the GPU
+// model is in no file: only NVML or nvidia-smi (a live run, probe_nvidia.cpp) name it.
 #include <algorithm>
 
+#include "detect/parse_windows.h"
 #include "detect/probes.h"
+#include "util/version.h"
 
 namespace torchup::detect {
 namespace {
@@ -37,9 +45,32 @@ std::optional<std::string> nvidia_driver_files(const host::FileSystem& fs) {
   return std::nullopt;
 }
 
+struct InfVersion {
+  std::string driver;   // "552.22"
+  std::string windows;  // "31.0.15.5222"
+  std::string inf;      // the INF's path
+};
+
+// The NVIDIA driver version from the INF files of a driver store package directory.
+std::optional<InfVersion> inf_version(const host::FileSystem& fs, const std::string& dir) {
+  for (const auto& entry : fs.list_dir(dir)) {
+    if (entry.size() < 5) continue;
+    std::string ext = entry.substr(entry.size() - 4);
+    for (auto& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (ext != ".inf") continue;
+    const std::string path = join_path(dir, entry);
+    auto text = fs.read_file(path, 4u << 20);  // NVIDIA's display INFs are a few hundred KB
+    if (!text) continue;
+    auto windows = parse_inf_driver_ver(*text);
+    auto driver = windows ? nvidia_driver_from_windows(*windows) : std::nullopt;
+    if (driver) return InfVersion{*driver, *windows, path};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-void probe_wsl_nvidia(host::Host& host, model::Machine& machine) {
+void probe_wsl_nvidia(host::Host& host, data::DataStore& store, model::Machine& machine) {
   if (!machine.os.wsl || machine.nvidia) return;
   bool have_nvidia = std::any_of(machine.gpus.begin(), machine.gpus.end(),
                                  [](const model::Gpu& g) { return g.vendor == "nvidia"; });
@@ -56,6 +87,32 @@ void probe_wsl_nvidia(host::Host& host, model::Machine& machine) {
   gpu.name = "NVIDIA GPU (model unknown: the WSL2 driver files do not name it)";
   gpu.source = kWslDriverSource;
   machine.gpus.push_back(std::move(gpu));
+  // Every NVIDIA package in the store with a readable DriverVer; Windows keeps older
+  // packages after an update until they are removed, so the newest is taken and named.
+  std::vector<InfVersion> found;
+  for (const auto& entry : host.fs.list_dir(kDriverStore)) {
+    auto dir = join_path(kDriverStore, entry);
+    if (!host.fs.is_dir(dir) || !holds_nvidia_files(host.fs, dir)) continue;
+    if (auto v = inf_version(host.fs, dir)) found.push_back(std::move(*v));
+  }
+  std::sort(found.begin(), found.end(), [](const InfVersion& a, const InfVersion& b) {
+    return DottedVersion::parse(a.driver).value_or(DottedVersion()) < DottedVersion::parse(b.driver).value_or(DottedVersion());
+  });
+  if (!found.empty()) {
+    const auto& v = found.back();
+    machine.nvidia = model::NvidiaDriver{v.driver, std::nullopt, v.inf + " (DriverVer " + v.windows + ")"};
+    fill_max_cuda(store, machine);
+    if (found.size() > 1) {
+      machine.warnings.push_back("WSL2: " + std::to_string(found.size()) + " NVIDIA driver packages in " + kDriverStore +
+                                 "; the newest (" + v.driver + ") is taken as the installed one");
+    }
+    std::string how = host.live ? "NVML and nvidia-smi in " + std::string(kWslLib) + " did not answer"
+                                : "run `torchup detect` inside WSL without --root for them (NVML in " +
+                                      std::string(kWslLib) + ")";
+    machine.warnings.push_back("WSL2: the Windows NVIDIA driver " + v.driver + " is installed (" + v.inf +
+                               "), but its files do not name the GPU model or its compute capability; " + how);
+    return;
+  }
   std::string how = host.live ? "NVML (" + std::string(kWslLib) + "/libnvidia-ml.so.1) and nvidia-smi did not answer; "
                                 "check `nvidia-smi` inside WSL and on Windows"
                               : "run `torchup detect` inside WSL without --root (it asks NVML in " + std::string(kWslLib) +

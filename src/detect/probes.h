@@ -34,11 +34,15 @@ bool probe_nvml(host::Host& host, model::Machine& machine);
 // Driver version from files, else nvidia-smi (live), and max CUDA from Table 3.
 void probe_nvidia_driver(host::Host& host, data::DataStore& store, model::Machine& machine,
                          const DetectOptions& options);
+// The highest CUDA of machine.nvidia's driver from Table 3 when the driver did not say
+// (the Windows column under WSL2); a warning when the table has no row for it.
+void fill_max_cuda(data::DataStore& store, model::Machine& machine);
 // WSL2 with no NVIDIA GPU or driver found so far: the Windows driver's files under
-// /usr/lib/wsl show an NVIDIA GPU exists; reports it (model unknown) with a warning
-// saying how to get the driver version. Source tag of such a GPU: kWslDriverSource.
+// /usr/lib/wsl show an NVIDIA GPU exists; reports it (model unknown), and the driver's
+// version from the DriverVer of its INF in the driver store (then max CUDA from Table 3),
+// else a warning saying how to get it. Source tag of such a GPU: kWslDriverSource.
 inline constexpr const char* kWslDriverSource = "wsl-driver-files";
-void probe_wsl_nvidia(host::Host& host, model::Machine& machine);
+void probe_wsl_nvidia(host::Host& host, data::DataStore& store, model::Machine& machine);
 void probe_rocm(host::Host& host, model::Machine& machine);
 void probe_cuda_toolkits(host::Host& host, model::Machine& machine, const DetectOptions& options);
 void probe_pythons(host::Host& host, model::Machine& machine, const DetectOptions& options);

@@ -1,5 +1,7 @@
 #include "detect/report.h"
 
+#include <algorithm>
+
 #include "detect/probes.h"
 
 namespace torchup::detect {
@@ -30,7 +32,7 @@ std::string machine_verdict(const model::Machine& m) {
   if (m.gpus.size() > 1) s += " + " + std::to_string(m.gpus.size() - 1) + " more GPU(s)";
   if (gpu->vendor == "nvidia") {
     if (!m.nvidia && gpu->source == kWslDriverSource) {
-      return s + ", Windows NVIDIA driver installed, version unknown (run torchup inside WSL without --root)";
+      return s + ", Windows NVIDIA driver installed, version unknown";  // the warning says how to learn it
     }
     if (!m.nvidia) return s + ", no NVIDIA driver loaded: CUDA unavailable until one is installed";
     s += ", driver " + m.nvidia->driver_version;
@@ -49,11 +51,19 @@ std::vector<ReportLine> machine_report_lines(const model::Machine& m) {
   if (m.os.wsl) os += ", WSL";
   lines.push_back({"OS", os});
   if (m.gpus.empty()) lines.push_back({"GPU", "none found"});
-  for (std::size_t i = 0; i < m.gpus.size(); ++i) {
-    const auto& gpu = m.gpus[i];
+  // Identical GPUs (a server's eight A100s) are one line with their count: each fact once.
+  std::vector<std::pair<std::string, int>> gpu_lines;
+  for (const auto& gpu : m.gpus) {
     std::string t = gpu_text(gpu);
     if (gpu.pci_id) t += "  [" + *gpu.pci_id + "]";
-    lines.push_back({m.gpus.size() == 1 ? "GPU" : "GPU " + std::to_string(i), t});
+    auto same = std::find_if(gpu_lines.begin(), gpu_lines.end(), [&](const auto& l) { return l.first == t; });
+    if (same != gpu_lines.end()) ++same->second;
+    else gpu_lines.emplace_back(t, 1);
+  }
+  for (std::size_t i = 0; i < gpu_lines.size(); ++i) {
+    const auto& [t, count] = gpu_lines[i];
+    lines.push_back({gpu_lines.size() == 1 ? "GPU" : "GPU " + std::to_string(i),
+                     count > 1 ? std::to_string(count) + " x " + t : t});
   }
   if (m.nvidia) {
     std::string t = "NVIDIA " + m.nvidia->driver_version;

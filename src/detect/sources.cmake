@@ -10,6 +10,7 @@ target_sources(torchup_core PRIVATE
   src/detect/probe_wsl.cpp        # WSL2: the Windows NVIDIA driver's files under /usr/lib/wsl
   src/detect/probe_toolkits.cpp   # ROCm, CUDA toolkits
   src/detect/probe_python.cpp     # interpreters and their torch
+  src/detect/active_python.cpp    # the interpreter `python3` runs: PATH, pyenv version files (no process)
   src/detect/detect_windows.cpp   # Windows (live, and --root trees with registry.reg): over the host seams
   src/detect/parse_windows.cpp    # pure: NVIDIA's Windows driver version, MatchingDeviceId, PE headers
   src/detect/probe_gpu_windows.cpp     # display class key, NVIDIA driver, nvidia-smi.exe, CUDA toolkits

@@ -217,6 +217,13 @@ void explain_cuda_support(const Step& s, const Scored& chosen, model::Plan& plan
                               {{"variant", chosen.variant.name}, {"torch", chosen.release->torch}}));
     return;
   }
+  if (!s.m.driver) {  // installed, version unknown (rules.h driver_version_unknown)
+    plan.warnings.push_back(tr("plan.lowest-cuda-unknown-driver",
+                               "with the driver's version unknown, {variant}, the lowest CUDA of torch {torch}, is chosen: "
+                               "older drivers run it",
+                               {{"variant", chosen.variant.name}, {"torch", chosen.release->torch}}));
+    return;
+  }
   auto full_min = s.k.cuda.min_driver_for_cuda(*chosen.variant.cuda, s.m.driver_os);
   if (full_min) {
     plan.warnings.push_back(tr("plan.minor-compat-warning",
@@ -310,6 +317,9 @@ Text why_not_chosen(const Step& s, const Scored& candidate, const Scored* chosen
   if (chosen && chosen->release == candidate.release && candidate.verdict.full_cuda && chosen->verdict.full_cuda) {
     return tr("plan.higher-cuda-chosen", "fits, but {variant} has the higher CUDA", {{"variant", chosen->variant.name}});
   }
+  if (!candidate.verdict.full_cuda && !s.m.driver) {
+    return tr("plan.lowest-cuda-chosen", "fits, but with the driver's version unknown the lowest CUDA is chosen");
+  }
   if (!candidate.verdict.full_cuda) {
     auto full_min = s.k.cuda.min_driver_for_cuda(*candidate.variant.cuda, s.m.driver_os);
     return tr("plan.driver-below-full", "driver {driver} < {need} for full {cuda} support",
@@ -357,6 +367,7 @@ void dedupe(std::vector<Text>& lines) {
 // A newer driver: for each CUDA variant of the newest release better than the
 // choice that only the driver holds back.
 void list_driver_unlocks(const Step& s, const Evaluation& e, model::Plan& plan) {
+  if (s.m.driver_version_unknown) return;  // nothing to compare a better driver with
   const auto& top = e.rows.front();
   const Scored* chosen = e.chosen;
   const bool chosen_is_top = chosen && !top.empty() && chosen->release == top.front().release;

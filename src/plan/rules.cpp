@@ -137,6 +137,11 @@ Expected<MachineView> make_view(const model::Machine& m, const data::CudaDriverT
     v.max_cuda_reported = v.driver_max_cuda.has_value();
     if (!v.driver_max_cuda && v.driver) v.driver_max_cuda = cuda.max_cuda_for_driver(*v.driver, v.driver_os);
   }
+  // detect's GPU from WSL2's driver files (detect/probes.h kWslDriverSource) without a version.
+  for (const auto& gpu : v.nvidia) {
+    if (!v.driver && v.wsl && gpu.source == "wsl-driver-files") v.driver_version_unknown = true;
+  }
+  if (v.driver_version_unknown) v.driver_text = "of unknown version";
 
   // The interpreter: --python PATH or X.Y, else the active one, else the newest found.
   const model::Python* chosen = nullptr;
@@ -336,7 +341,9 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
   if (variant.accel == Accel::kCuda) {
     // Rule 3: driver >= the minor-version-compatibility floor of the CUDA major.
     if (m.nvidia.empty()) return fail(Failure::kGpu, tr("plan.no-nvidia-gpu", "no NVIDIA GPU"));
-    if (!m.driver) return fail(Failure::kDriver, tr("plan.no-nvidia-driver", "no NVIDIA driver found"));
+    if (!m.driver && !m.driver_version_unknown) {
+      return fail(Failure::kDriver, tr("plan.no-nvidia-driver", "no NVIDIA driver found"));
+    }
     const auto& cuda_v = *variant.cuda;
     auto floor = ctx.cuda.minor_compat_floor(cuda_v.major(), m.driver_os);
     auto full_min = ctx.cuda.min_driver_for_cuda(cuda_v, m.driver_os);
@@ -344,11 +351,26 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
     if (!floor) {
       return fail(Failure::kUnknownData, tr("plan.no-driver-floor", "no minimum driver known for CUDA {cuda}", {{"cuda", cuda_v.str()}}));
     }
-    if (*m.driver < *floor) {
+    if (!m.driver) {
+      // Installed, version unknown: not refused, never claimed fully supported (so the
+      // lowest CUDA of the release is chosen), and the driver it needs is named.
+      ok.full_cuda = false;
+      if (full_min && *full_min != *floor) {
+        ok.warnings.push_back(tr("plan.driver-version-unknown-full",
+                                 "the NVIDIA driver's version is unknown: CUDA {cuda} needs driver >= {floor}, >= {full} "
+                                 "for full support (check `nvidia-smi`)",
+                                 {{"cuda", cuda_v.str()}, {"floor", data::driver_version_str(*floor)},
+                                  {"full", data::driver_version_str(*full_min)}}));
+      } else {
+        ok.warnings.push_back(tr("plan.driver-version-unknown",
+                                 "the NVIDIA driver's version is unknown: CUDA {cuda} needs driver >= {floor} (check `nvidia-smi`)",
+                                 {{"cuda", cuda_v.str()}, {"floor", data::driver_version_str(*floor)}}));
+      }
+      ok.reasons.push_back(tr("plan.driver-installed-version-unknown", "an NVIDIA driver is installed (its version is unknown)"));
+    } else if (*m.driver < *floor) {
       return fail(Failure::kDriver, tr("plan.driver-too-old", "driver {driver} < {need} required",
                                        {{"driver", m.driver_text}, {"need", data::driver_version_str(*floor)}}));
-    }
-    if (m.max_cuda_reported) {
+    } else if (m.max_cuda_reported) {
       ok.full_cuda = cuda_v <= *m.driver_max_cuda;  // the driver's own answer wins
     } else if (full_min) {
       ok.full_cuda = *m.driver >= *full_min;
@@ -362,10 +384,10 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
                                {{"cuda", cuda_v.str()}, {"floor", data::driver_version_str(*floor)},
                                 {"major", std::to_string(cuda_v.major())}}));
     }
-    if (ok.full_cuda) {
+    if (m.driver && ok.full_cuda) {
       ok.reasons.push_back(tr("plan.driver-supports", "driver {driver} supports CUDA {cuda}",
                               {{"driver", m.driver_text}, {"cuda", cuda_v.str()}}));
-    } else {
+    } else if (m.driver) {
       ok.reasons.push_back(tr("plan.driver-minor-compat", "driver {driver} runs CUDA {cuda} through minor-version compatibility",
                               {{"driver", m.driver_text}, {"cuda", cuda_v.str()}}));
     }

@@ -44,6 +44,9 @@ struct MachineView {
   data::DriverOs driver_os = data::DriverOs::kLinux;  // WSL uses the Windows driver
   std::optional<DottedVersion> driver_max_cuda;       // nvidia-smi / Table 3
   bool max_cuda_reported = false;  // from the driver itself (nvidia-smi "CUDA Version")
+  // A driver is installed but its version is unknown (WSL2: the Windows driver's files,
+  // no DriverVer readable): CUDA builds are not refused, the lowest CUDA is preferred.
+  bool driver_version_unknown = false;
   // The interpreter the plan is for.
   std::optional<DottedVersion> python;  // 3.11 (major.minor)
   int python_bits = 64;

@@ -3,6 +3,8 @@
 // kind -> the next attempt; how an install ended -> the exit code.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <sstream>
 
@@ -240,6 +242,45 @@ TEST(InstallPolicy, AttemptLoopFollowsTheRemedies) {
     }
     EXPECT_EQ(machine.clock().slept(), c.slept) << c.name;
     EXPECT_FALSE(outcome.state.empty()) << c.name;
+  }
+}
+
+// `install --yes` on an externally-managed (PEP 668) interpreter does what `install
+// --help` says: it stops before pip runs, with exit 1 and "Nothing installed" (before,
+// the help did not mention the stop and the run said "Install failed" with exit 3).
+TEST(InstallPolicy, Pep668UnderYesDoesWhatTheHelpSays) {
+#ifdef _WIN32
+  GTEST_SKIP() << "a Linux fixture machine (POSIX interpreter paths)";
+#endif
+  host::FakeMachine machine(std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/nvidia-desktop",
+                            {{"PATH", "/usr/bin"}, {"HOME", "/home/u"}}, linux_x86_64(), true);
+  machine.runner().set_fallback([](const std::vector<std::string>& argv) {
+    host::ProcessResult r;
+    if (argv.size() >= 3 && argv[0] == "/usr/bin/python3" && argv[1] == "-c" &&
+        argv[2].find("EXTERNALLY-MANAGED") != std::string::npos) {
+      r.started = true;
+      r.exit_code = 0;
+      r.out = "/usr/bin/python3\n3.10\n64\n/usr\n1\n";  // executable, version, bits, prefix, PEP 668 marker
+    }
+    return r;
+  });
+  auto help = torchup::testing::run_cli(machine.host(), {"install", "--help"});
+  ASSERT_EQ(help.code, 0) << help.err;
+  EXPECT_NE(help.out.find("with --yes it stops before pip runs (exit 1; add --venv DIR)"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("1 nothing fits / declined / stopped (PEP 668 with --yes)"), std::string::npos) << help.out;
+
+  auto r = torchup::testing::run_cli(machine.host(), {"install", "--python", "/usr/bin/python3", "--platform", "cpu", "--yes"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("Nothing installed: /usr/bin/python3 is externally managed (PEP 668)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("State: nothing was changed: pip was not run"), std::string::npos) << r.out;
+  auto j = nlohmann::json::parse(
+      torchup::testing::run_cli(machine.host(), {"install", "--python", "/usr/bin/python3", "--platform", "cpu", "--yes",
+                                                 "--json"}).out,
+      nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["failure_id"], "pep668-externally-managed") << j.dump(2);
+  for (const auto& call : machine.runner().calls()) {
+    EXPECT_FALSE(call.size() > 2 && call[1] == "-m" && (call[2] == "pip" || call[2] == "venv")) << "ran " << call[0];
   }
 }
 

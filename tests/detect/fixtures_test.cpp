@@ -76,15 +76,18 @@ TEST(DetectFixtures, HybridLaptop) {
   EXPECT_EQ(m.nvidia->driver_version, "560.35.03");
   EXPECT_EQ(m.nvidia->max_cuda, "12.6");
   EXPECT_EQ(m.nvidia->source, "/proc/driver/nvidia/version");
+  // Listed by version (issue 14: numerically, 3.11.9 before 3.12), no longer in discovery order.
   ASSERT_EQ(m.pythons.size(), 2u);
-  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python3");
-  EXPECT_EQ(m.pythons[0].version, "3.12");  // minor only: nothing in the files says the patch
-  EXPECT_FALSE(m.pythons[0].torch);
-  EXPECT_EQ(m.pythons[1].path, "/home/alice/.pyenv/versions/3.11.9/bin/python3");
-  EXPECT_EQ(m.pythons[1].version, "3.11.9");
-  ASSERT_TRUE(m.pythons[1].torch);
-  EXPECT_EQ(m.pythons[1].torch->version, "2.4.0+cu121");
-  EXPECT_EQ(m.pythons[1].torch->cuda, "12.1");
+  EXPECT_EQ(m.pythons[1].path, "/usr/bin/python3");
+  EXPECT_EQ(m.pythons[1].version, "3.12");  // minor only: nothing in the files says the patch
+  EXPECT_FALSE(m.pythons[1].torch);
+  EXPECT_TRUE(m.pythons[1].active);  // python3 on the default PATH
+  EXPECT_EQ(m.pythons[0].path, "/home/alice/.pyenv/versions/3.11.9/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.11.9");
+  EXPECT_FALSE(m.pythons[0].active);
+  ASSERT_TRUE(m.pythons[0].torch);
+  EXPECT_EQ(m.pythons[0].torch->version, "2.4.0+cu121");
+  EXPECT_EQ(m.pythons[0].torch->cuda, "12.1");
   EXPECT_TRUE(has_warning(m, "only the minor version 3.12"));
 }
 
@@ -210,11 +213,12 @@ TEST(DetectFixtures, OlderDriver) {
   EXPECT_EQ(m.nvidia->driver_version, "418.87.01");
   EXPECT_EQ(m.nvidia->max_cuda, "10.1");
   ASSERT_EQ(m.pythons.size(), 2u);
-  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python3");
-  EXPECT_EQ(m.pythons[0].version, "3.6");
-  EXPECT_FALSE(m.pythons[0].torch);  // /usr/local/lib/python3.6/site-packages is not a Debian layout path
-  EXPECT_EQ(m.pythons[1].path, "/usr/bin/python2.7");
-  EXPECT_EQ(m.pythons[1].version, "2.7");
+  // Listed by version (issue 14): 2.7 before 3.6.
+  EXPECT_EQ(m.pythons[1].path, "/usr/bin/python3");
+  EXPECT_EQ(m.pythons[1].version, "3.6");
+  EXPECT_FALSE(m.pythons[1].torch);  // /usr/local/lib/python3.6/site-packages is not a Debian layout path
+  EXPECT_EQ(m.pythons[0].path, "/usr/bin/python2.7");
+  EXPECT_EQ(m.pythons[0].version, "2.7");
 }
 
 TEST(DetectFixtures, TorchTwoPythons) {

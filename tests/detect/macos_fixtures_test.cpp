@@ -83,14 +83,15 @@ TEST(MacosFixtures, IntelWithAmdUnderRoot) {
   ASSERT_EQ(m.warnings.size(), 1u);
   EXPECT_THAT(m.warnings[0], HasSubstr("only system_profiler (live) names it"));
   ASSERT_EQ(m.pythons.size(), 3u);
-  EXPECT_EQ(m.pythons[0].path, "/usr/local/bin/python3.11");
-  EXPECT_EQ(m.pythons[0].version, "3.11.9");  // keg 3.11.9_1: the _1 is Homebrew's revision
-  EXPECT_EQ(m.pythons[1].path, "/Users/frank/miniconda3/bin/python3");
-  EXPECT_EQ(m.pythons[1].version, "3.12.2");
-  EXPECT_EQ(m.pythons[2].path, "/Users/frank/miniconda3/envs/ml/bin/python3");
-  EXPECT_EQ(m.pythons[2].version, "3.10.14");
-  ASSERT_TRUE(m.pythons[2].torch);
-  EXPECT_EQ(m.pythons[2].torch->version, "2.2.2");
+  // detect lists interpreters by version, numerically (issue 14); the indices follow that order.
+  EXPECT_EQ(m.pythons[1].path, "/usr/local/bin/python3.11");
+  EXPECT_EQ(m.pythons[1].version, "3.11.9");  // keg 3.11.9_1: the _1 is Homebrew's revision
+  EXPECT_EQ(m.pythons[2].path, "/Users/frank/miniconda3/bin/python3");
+  EXPECT_EQ(m.pythons[2].version, "3.12.2");
+  EXPECT_EQ(m.pythons[0].path, "/Users/frank/miniconda3/envs/ml/bin/python3");
+  EXPECT_EQ(m.pythons[0].version, "3.10.14");
+  ASSERT_TRUE(m.pythons[0].torch);
+  EXPECT_EQ(m.pythons[0].torch->version, "2.2.2");
 }
 
 // Live: the host says macOS; system_profiler (scripted) names the GPUs.

@@ -8,5 +8,7 @@ target_sources(torchup_tests PRIVATE
   detect/windows_fixtures_test.cpp
   detect/windows_cli_test.cpp
   detect/macos_fixtures_test.cpp
+  detect/active_python_test.cpp
+  detect/wsl_driver_test.cpp
 )
 endif()

@@ -128,14 +128,15 @@ TEST(WindowsFixtures, OptimusLaptop) {
   EXPECT_EQ(m.nvidia->max_cuda, "12.6");
   ASSERT_EQ(m.pythons.size(), 3u) << all_warnings(m);
   // PEP 514's ContinuumAnalytics entry and the conda base are the same interpreter.
-  EXPECT_EQ(m.pythons[0].path, "C:\\Users\\bob\\miniconda3\\python.exe");
-  EXPECT_EQ(m.pythons[0].version, "3.12.7");
-  EXPECT_EQ(m.pythons[1].path, "C:\\Users\\bob\\miniconda3\\envs\\torch\\python.exe");
-  EXPECT_EQ(m.pythons[1].version, "3.11.10");
-  ASSERT_TRUE(m.pythons[1].torch);
-  EXPECT_EQ(m.pythons[1].torch->version, "2.5.1+cu124");
-  EXPECT_EQ(m.pythons[1].torch->cuda, "12.4");
-  EXPECT_EQ(m.pythons[1].torch->location, "C:\\Users\\bob\\miniconda3\\envs\\torch\\Lib\\site-packages");
+  // detect lists interpreters by version, numerically (issue 14); the indices follow that order.
+  EXPECT_EQ(m.pythons[1].path, "C:\\Users\\bob\\miniconda3\\python.exe");
+  EXPECT_EQ(m.pythons[1].version, "3.12.7");
+  EXPECT_EQ(m.pythons[0].path, "C:\\Users\\bob\\miniconda3\\envs\\torch\\python.exe");
+  EXPECT_EQ(m.pythons[0].version, "3.11.10");
+  ASSERT_TRUE(m.pythons[0].torch);
+  EXPECT_EQ(m.pythons[0].torch->version, "2.5.1+cu124");
+  EXPECT_EQ(m.pythons[0].torch->cuda, "12.4");
+  EXPECT_EQ(m.pythons[0].torch->location, "C:\\Users\\bob\\miniconda3\\envs\\torch\\Lib\\site-packages");
   EXPECT_EQ(m.pythons[2].path, "C:\\Users\\bob\\venv\\Scripts\\python.exe");
   EXPECT_EQ(m.pythons[2].version, "3.12.7");
   EXPECT_FALSE(m.pythons[2].torch);
@@ -153,12 +154,13 @@ TEST(WindowsFixtures, Gtx1060OldDriver) {
   EXPECT_EQ(m.nvidia->driver_version, "391.35");
   EXPECT_EQ(m.nvidia->max_cuda, "9.1");
   ASSERT_EQ(m.pythons.size(), 2u);
-  EXPECT_EQ(m.pythons[0].path, "C:\\Program Files\\Python310\\python.exe");
-  EXPECT_EQ(m.pythons[0].version, "3.10.11");  // SysVersion 3.10, the patch from include\patchlevel.h
-  EXPECT_EQ(m.pythons[0].bits, 64);
-  EXPECT_EQ(m.pythons[1].path, "C:\\Program Files (x86)\\Python38-32\\python.exe");
-  EXPECT_EQ(m.pythons[1].version, "3.8.10");
-  EXPECT_EQ(m.pythons[1].bits, 32);
+  // detect lists interpreters by version, numerically (issue 14); the indices follow that order.
+  EXPECT_EQ(m.pythons[1].path, "C:\\Program Files\\Python310\\python.exe");
+  EXPECT_EQ(m.pythons[1].version, "3.10.11");  // SysVersion 3.10, the patch from include\patchlevel.h
+  EXPECT_EQ(m.pythons[1].bits, 64);
+  EXPECT_EQ(m.pythons[0].path, "C:\\Program Files (x86)\\Python38-32\\python.exe");
+  EXPECT_EQ(m.pythons[0].version, "3.8.10");
+  EXPECT_EQ(m.pythons[0].bits, 32);
   EXPECT_TRUE(has_warning(m, "is 32-bit: PyTorch has no 32-bit Windows builds")) << all_warnings(m);
 }
 
@@ -187,14 +189,15 @@ TEST(WindowsFixtures, Python32AndStore) {
   EXPECT_EQ(m.gpus[0].name, "Intel(R) UHD Graphics 620");
   EXPECT_FALSE(m.nvidia);
   ASSERT_EQ(m.pythons.size(), 2u);  // the bare WindowsApps\python.exe alias is not one
-  EXPECT_EQ(m.pythons[0].path, "C:\\Users\\carol\\AppData\\Local\\Programs\\Python\\Python312-32\\python.exe");
-  EXPECT_EQ(m.pythons[0].version, "3.12.4");
-  EXPECT_EQ(m.pythons[0].bits, 32);
-  EXPECT_EQ(m.pythons[1].path,
+  // detect lists interpreters by version, numerically (issue 14); the indices follow that order.
+  EXPECT_EQ(m.pythons[1].path, "C:\\Users\\carol\\AppData\\Local\\Programs\\Python\\Python312-32\\python.exe");
+  EXPECT_EQ(m.pythons[1].version, "3.12.4");
+  EXPECT_EQ(m.pythons[1].bits, 32);
+  EXPECT_EQ(m.pythons[0].path,
             "C:\\Users\\carol\\AppData\\Local\\Microsoft\\WindowsApps\\PythonSoftwareFoundation.Python.3.11_qbz5n2kfra8p0"
             "\\python.exe");
-  EXPECT_EQ(m.pythons[1].version, "3.11");
-  EXPECT_EQ(m.pythons[1].bits, 64);
+  EXPECT_EQ(m.pythons[0].version, "3.11");
+  EXPECT_EQ(m.pythons[0].bits, 64);
   EXPECT_TRUE(has_warning(m, "is the Microsoft Store package: it runs sandboxed")) << all_warnings(m);
   EXPECT_TRUE(has_warning(m, "is 32-bit")) << all_warnings(m);
   EXPECT_TRUE(has_warning(m, "only the minor version 3.11")) << all_warnings(m);

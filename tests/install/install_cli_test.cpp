@@ -239,8 +239,9 @@ TEST(InstallCli, ExternallyManagedPythonWithYesStopsBeforePipRuns) {
   if (!std::filesystem::exists("/usr/lib/python3.11/EXTERNALLY-MANAGED")) GTEST_SKIP() << "no PEP 668 marker here";
   const std::map<std::string, std::string> isolated{{"PIP_CONFIG_FILE", "/dev/null"}, {"PIP_BREAK_SYSTEM_PACKAGES", ""}};
   auto r = torchup({"install", "--platform", "cpu", "--python", kPython, "--yes"}, isolated);
-  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_NE(r.out.find("Install failed: /usr/bin/python3 is externally managed (PEP 668): pip will refuse to install "
+  // 1, not 3: pip never ran and nothing failed (`install --help`: "1 ... stopped (PEP 668 with --yes)").
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("Nothing installed: /usr/bin/python3 is externally managed (PEP 668): pip will refuse to install "
                        "into /usr. Install into a virtual environment instead: add --venv ~/.venvs/torch (or run "
                        "without --yes to be offered one)"),
             std::string::npos)

@@ -117,7 +117,10 @@ TEST(ScanMachineGpus, CountsDisplayDevicesByVendor) {
   EXPECT_FALSE(scan_machine_gpus(*no_sys).scanned);
 }
 
-TEST(DefaultPython, PrefersVenvThenCondaThenPath) {
+// The interpreter `python3` runs (detect::active_python, issue 14): PATH decides; the
+// venv/conda variables only when PATH is unset. Before, $VIRTUAL_ENV won over PATH even
+// when its bin/ was not on PATH, so verify checked another interpreter than `python3`.
+TEST(DefaultPython, PathDecidesThenVenvThenConda) {
   TempDir root;
   auto exe = [&](const std::string& rel) {
     root.write(rel, "#!/bin/sh\n");
@@ -130,7 +133,15 @@ TEST(DefaultPython, PrefersVenvThenCondaThenPath) {
   {
     host::FakeMachine m(root.str(), {{"VIRTUAL_ENV", "/venv"}, {"CONDA_PREFIX", "/conda"},
                                      {"PATH", "/usr/bin"}});
-    EXPECT_EQ(default_python(m.host()), "/venv/bin/python");
+    EXPECT_EQ(default_python(m.host()), "/usr/bin/python3");  // the venv is not on PATH
+  }
+  {
+    host::FakeMachine m(root.str(), {{"VIRTUAL_ENV", "/venv"}, {"PATH", "/venv/bin:/usr/bin"}});
+    EXPECT_EQ(default_python(m.host()), "/usr/bin/python3");  // this venv has no python3: `python3` is /usr/bin's
+  }
+  {
+    host::FakeMachine m(root.str(), {{"VIRTUAL_ENV", "/venv"}, {"CONDA_PREFIX", "/conda"}});
+    EXPECT_EQ(default_python(m.host()), "/venv/bin/python");  // no PATH: the activated venv
   }
   {
     host::FakeMachine m(root.str(), {{"VIRTUAL_ENV", "/gone"}, {"CONDA_PREFIX", "/conda"}});
