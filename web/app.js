@@ -173,8 +173,11 @@
       $("plan-choice").textContent = b.fits ? t("plan_choice", { torch: b.torch, platform: platformLabel(b.platform) || b.platform,
         package: b.package, python: b.python || "?" }) : t("plan_nofit");
       setCommand($("plan-command"), b.command || "");
-      $("plan-reasons").replaceChildren(...(b.reasons || []).map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
-      $("plan-warnings").replaceChildren(...(b.warnings || []).map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
+      // The reasons in the page's language: torchup says them from its own catalogue
+      // (the plan's "localized" texts); English is the plan's text itself.
+      const said = (state.lang !== "en" && b.localized && b.localized[state.lang]) || b;
+      $("plan-reasons").replaceChildren(...(said.reasons || []).map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
+      $("plan-warnings").replaceChildren(...(said.warnings || []).map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
       $("plan-error").hidden = true;
       $("apply-plan").hidden = !b.fits;
       $("copy-plan").hidden = !b.command;

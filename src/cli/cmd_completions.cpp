@@ -161,7 +161,7 @@ std::string powershell(const std::vector<Command>& commands, const std::vector<s
 
 void add_completions_command(CLI::App& app, Context& ctx) {
   auto shell = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("completions", "print a shell completion script (bash, zsh, fish, powershell)");
+  auto* cmd = app.add_subcommand("completions", ctx.style.t(tr("help.completions", "print a shell completion script (bash, zsh, fish, powershell)")));
   cmd->footer(
       "Examples:\n"
       "  torchup completions bash > ~/.local/share/bash-completion/completions/torchup\n"

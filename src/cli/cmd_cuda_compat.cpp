@@ -170,7 +170,7 @@ int run_cuda_compat(Context& ctx, const CudaCompatOptions& o) {
 void add_cuda_compat_command(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<CudaCompatOptions>();
   auto* cmd = app.add_subcommand(
-      "cuda-compat", "NVIDIA Table 3 both ways: the CUDA a driver runs, the driver a CUDA needs");
+      "cuda-compat", ctx.style.t(tr("help.cuda-compat", "NVIDIA Table 3 both ways: the CUDA a driver runs, the driver a CUDA needs")));
   cmd->footer(kFooter);
   options->driver_option =
       cmd->add_option("driver", options->driver,

@@ -35,7 +35,7 @@ int run_doctor(Context& ctx, const DoctorArgs& args) {
 void add_doctor_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<DoctorArgs>();
   auto* cmd = app.add_subcommand(
-      "doctor", "explain a broken PyTorch install and how to fix it");
+      "doctor", ctx.style.t(tr("help.doctor", "explain a broken PyTorch install and how to fix it")));
   cmd->footer(
       "Runs verify's probe in the interpreter, then matches what it saw against known\n"
       "failures (CPU build on a GPU machine, GPU arch missing from the build, driver too old,\n"

@@ -64,7 +64,8 @@ std::string plan_text(const model::Plan& p, const Style& s) {
   if (!p.alternatives.empty()) out << "\n" << s.bold(s.t(tr("cli.plan-not-chosen", "not chosen"))) << "\n";
   for (std::size_t i = 0; i < p.alternatives.size() && i < kMaxAlternatives; ++i) {
     const auto& a = p.alternatives[i];
-    out << bullet(s, "-", a.torch + " " + a.platform + ": " + s.t(a.why_not));
+    out << bullet(s, "-", s.t(tr("cli.plan-alternative", "{torch} {platform}: {why}",
+                                 {{"torch", a.torch}, {"platform", a.platform}, {"why", a.why_not}})));
   }
   if (p.alternatives.size() > kMaxAlternatives) {
     out << "  "
@@ -86,7 +87,7 @@ int print_plan(Context& ctx, const model::Plan& plan, bool json) {
 
 void add_plan_command(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<PlanOptions>();
-  auto* cmd = app.add_subcommand("plan", "choose the PyTorch build for this machine and say why");
+  auto* cmd = app.add_subcommand("plan", ctx.style.t(tr("help.plan", "choose the PyTorch build for this machine and say why")));
   add_plan_options(*cmd, *options);
   cmd->add_flag("--json", options->json, "print the plan as JSON (schema torchup.plan/1)");
   cmd->footer(

@@ -62,7 +62,7 @@ int run_select(Context& ctx, SelectOptions options) {
 
 void add_select_command(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<SelectOptions>();
-  auto* cmd = app.add_subcommand("select", "print the install command pytorch.org shows for a choice");
+  auto* cmd = app.add_subcommand("select", ctx.style.t(tr("help.select", "print the install command pytorch.org shows for a choice")));
   cmd->footer(kFooter);
   cmd->add_option("--torch", options->query.torch, "a release (1.9.0), stable or nightly")
       ->type_name("VER")

@@ -73,6 +73,8 @@ serve::JsonProvider plan_json(std::shared_ptr<InProcess> self, app::PlanRequest 
     auto plan = app::compute_plan(self->ctx.services(), request);
     if (!plan) return plan.error();
     auto j = model::to_json(*plan);
+    // The page's 简体中文 mode shows the plan's reasons from the same catalogue as the CLI.
+    j["localized"] = {{"zh", model::localized_json(*plan, Lang::kZh)}};
     add_store_warnings(self->ctx, j);
     return j;
   };
@@ -146,7 +148,7 @@ int run_serve(Context& ctx, const ServeOptions& options) {
 
 void add_serve_command(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<ServeOptions>();
-  auto* cmd = app.add_subcommand("serve", "the Start Locally selector as a local web page (127.0.0.1 only)");
+  auto* cmd = app.add_subcommand("serve", ctx.style.t(tr("help.serve", "the Start Locally selector as a local web page (127.0.0.1 only)")));
   cmd->footer(kFooter);
   cmd->add_option("--port", options->port, "port on 127.0.0.1; 0 picks a free one (the URL is printed)")
       ->check(CLI::Range(0, 65535))

@@ -84,7 +84,7 @@ int run_update(Context& ctx, const UpdateCommandOptions& o) {
 
 void add_update_command(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<UpdateCommandOptions>();
-  auto* cmd = app.add_subcommand("update", "refresh pytorch.org's selector data into the cache");
+  auto* cmd = app.add_subcommand("update", ctx.style.t(tr("help.update", "refresh pytorch.org's selector data into the cache")));
   cmd->footer(kFooter);
   cmd->add_option("--url", options->url, "where to download published_versions.json from")
       ->type_name("URL")

@@ -55,7 +55,7 @@ int run_verify(Context& ctx, const VerifyArgs& args) {
 void add_verify_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<VerifyArgs>();
   auto* cmd = app.add_subcommand(
-      "verify", "check that PyTorch works: import, tensors, the GPU (or a LibTorch install)");
+      "verify", ctx.style.t(tr("help.verify", "check that PyTorch works: import, tensors, the GPU (or a LibTorch install)")));
   cmd->footer(
       "The guide's checks (import torch, torch.rand(5, 3),\n"
       "torch.cuda.is_available()) plus the build kind, torchvision/torchaudio pairing,\n"

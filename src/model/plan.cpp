@@ -16,7 +16,23 @@ json texts(const std::vector<Text>& v) {
   return out;
 }
 
+json said(const std::vector<Text>& v, Lang lang) {
+  json out = json::array();
+  for (const auto& t : v) out.push_back(localize(t, lang));
+  return out;
+}
+
 }  // namespace
+
+json localized_json(const Plan& p, Lang lang) {
+  json why_not = json::array();
+  for (const auto& a : p.alternatives) why_not.push_back(localize(a.why_not, lang));
+  return {{"reasons", said(p.reasons, lang)},
+          {"warnings", said(p.warnings, lang)},
+          {"unlocks", said(p.unlocks, lang)},
+          {"gpu_unused", p.gpu_unused ? json(localize(*p.gpu_unused, lang)) : json(nullptr)},
+          {"why_not", std::move(why_not)}};
+}
 
 json to_json(const Plan& p) {
   auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };

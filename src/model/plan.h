@@ -53,5 +53,9 @@ struct Plan {
 };
 
 nlohmann::json to_json(const Plan& plan);
+// The plan's messages said in `lang`, in the shape of to_json's fields: {"reasons": [...],
+// "warnings": [...], "unlocks": [...], "gpu_unused": ..., "why_not": [one per alternative]}.
+// The page (torchup serve) shows these in its Chinese mode.
+nlohmann::json localized_json(const Plan& plan, Lang lang);
 
 }  // namespace torchup::model

@@ -57,7 +57,7 @@ struct RenderedCommand {
   std::string command;
   std::vector<std::string> argv;
   std::optional<std::string> index_url;
-  std::string source;  // "pytorch.org selector", "previous-versions page", "torchup (pinned)"
+  Text source;  // "pytorch.org selector", "previous-versions page", "torchup (pinned)"
 };
 
 // nullopt: no command exists for that build and package (e.g. conda after 2.5.1).

@@ -53,7 +53,7 @@ std::string pinned_command(const plan::BuildRef& b) {
   return cmd;
 }
 
-plan::RenderedCommand finish(std::string command, std::string source, bool uv) {
+plan::RenderedCommand finish(std::string command, Text source, bool uv) {
   if (uv) command = uv_command(std::move(command));
   plan::RenderedCommand r;
   r.index_url = index_of(command);
@@ -84,16 +84,17 @@ std::optional<plan::RenderedCommand> render_fallback(const plan::BuildRef& b, co
   const bool uv = b.package == "uv";
   if (b.torch == "nightly") {
     if (pub) {
-      if (auto c = selector_command(*pub, b)) return finish(*c, "pytorch.org selector (Preview)", uv);
+      if (auto c = selector_command(*pub, b)) return finish(*c, tr("render.source-preview", "pytorch.org selector (Preview)"), uv);
     }
     std::string plat = b.os == "macos" ? "cpu" : site_platform_of(b.platform);
     return finish("pip3 install --pre torch torchvision --index-url " + std::string(kPytorchIndex) + "nightly/" + plat,
-                  "pytorch.org nightly index", uv);
+                  tr("render.source-nightly", "pytorch.org nightly index"), uv);
   }
   if (b.newest && pub && b.platform != "xpu") {
-    if (auto c = selector_command(*pub, b)) return finish(*c, "pytorch.org selector (" + b.torch + ")", uv);
+    if (auto c = selector_command(*pub, b)) return finish(*c, tr("render.source-selector", "pytorch.org selector ({torch})", {{"torch", b.torch}}), uv);
   }
-  return finish(pinned_command(b), "pinned " + b.torch + " in the previous-versions page's form", uv);
+  return finish(pinned_command(b),
+                tr("render.source-pinned", "pinned {torch} in the previous-versions page's form", {{"torch", b.torch}}), uv);
 }
 
 plan::CommandRenderer make_fallback_renderer(const data::PublishedVersions* published) {

@@ -366,8 +366,14 @@ async function main() {
     equal(await page.evaluate(() => navigator.clipboard.readText()), await commandBox(page), "copy puts the command on the clipboard");
 
     // --- language: the switch, then navigator.language ---
+    const reasonsEn = await page.$$eval("#plan-reasons li", (els) => els.map((e) => e.textContent));
     await page.click('.lang button[data-lang="zh"]');
     equal(await page.$eval('[data-row="torch"] .label', (e) => e.textContent), "PyTorch 版本", "Chinese labels");
+    // The plan's reasons in Chinese, from torchup's catalogue (plan "localized"), one per English reason.
+    const reasonsZh = await page.$$eval("#plan-reasons li", (els) => els.map((e) => e.textContent));
+    equal(reasonsZh.length, reasonsEn.length, "as many Chinese reasons as English ones");
+    check(reasonsEn.length > 0 && reasonsZh.some((r) => /[\u4e00-\u9fff]/.test(r)), "the plan's reasons are in Chinese: " + reasonsZh.join(" | "));
+    check(reasonsZh.every((r, i) => r !== reasonsEn[i] || !/[a-z]{4,} [a-z]{4,}/.test(r)), "no English sentence left among the Chinese reasons: " + reasonsZh.join(" | "));
     equal(await page.evaluate(() => document.documentElement.lang), "zh-CN", "html lang follows");
     await page.screenshot({ path: path.join(SHOTS, "serve-desktop-zh.png"), fullPage: true });
     await page.click('.lang button[data-lang="en"]');
