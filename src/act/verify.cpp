@@ -76,10 +76,10 @@ Expected<VerifyReport> verify_python(host::Host& host, data::DataStore& store,
 
 nlohmann::json to_json(const Check& check) {
   nlohmann::json j = {{"id", check.id},
-                      {"title", check.title},
+                      {"title", check.title.str()},
                       {"status", to_string(check.status)},
-                      {"reason", check.reason}};
-  j["fix"] = check.fix.empty() ? nlohmann::json() : nlohmann::json(check.fix);
+                      {"reason", check.reason.str()}};
+  j["fix"] = check.fix.empty() ? nlohmann::json() : nlohmann::json(check.fix.str());
   return j;
 }
 
