@@ -90,7 +90,7 @@ nlohmann::json to_json(const VerifyReport& report) {
   j["ok"] = report.ok();
   j["python"] = report.python;
   json probe = {{"outcome", to_string(report.run.outcome)},
-                {"problem", report.run.problem.empty() ? json() : json(report.run.problem)},
+                {"problem", report.run.problem.empty() ? json() : json(report.run.problem.str())},
                 {"exit_code", report.run.exit_code},
                 {"signal", report.run.signal},
                 {"stderr_tail", report.run.stderr_tail}};

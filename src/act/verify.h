@@ -71,7 +71,7 @@ struct ProbeRun {
   ProbeOutcome outcome = ProbeOutcome::kNotStarted;
   std::string python;        // the interpreter as given
   std::optional<ProbeOutput> output;
-  std::string problem;       // for people, when outcome != kOk
+  Text problem;              // for people, when outcome != kOk (a message)
   int exit_code = -1;
   int signal = 0;
   std::string stderr_tail;   // last lines of stderr (crash reports, tracebacks)
