@@ -251,16 +251,22 @@ void render_doctor(std::ostream& out, const DoctorReport& report, const TextStyl
   for (const auto& note : report.verify.notes) out << "  " << style.dim("note: " + note) << "\n";
   out << "\n";
   if (report.findings.empty()) {
-    out << style.green("No problems found.") << "\n";
+    out << style.green(style.t(tr("doctor.no-problems", "No problems found."))) << "\n";
     return;
   }
-  out << style.red(fmt::format("{} finding(s):", report.findings.size())) << "\n";
+  out << style.red(style.t(tr("doctor.findings", "{count} finding(s):", {{"count", std::to_string(report.findings.size())}})))
+      << "\n";
   for (const auto& f : report.findings) {
     out << "\n  " << style.bold(f.title) << "  " << style.dim("[" + f.id + "]") << "\n";
-    if (!f.evidence.empty()) out << "    seen:  " << f.evidence << "\n";
-    if (!f.cause.empty() && f.cause != f.title) out << "    why:   " << f.cause << "\n";
-    if (!f.fix.empty()) out << "    fix:   " << f.fix << "\n";
-    if (!f.sources.empty()) out << "    " << style.dim("source: " + str::join(f.sources, ", ")) << "\n";
+    if (!f.evidence.empty()) out << "    " << style.t(tr("doctor.seen", "seen:  {evidence}", {{"evidence", f.evidence}})) << "\n";
+    if (!f.cause.empty() && f.cause != f.title) {
+      out << "    " << style.t(tr("doctor.why", "why:   {cause}", {{"cause", f.cause}})) << "\n";
+    }
+    if (!f.fix.empty()) out << "    " << style.t(tr("doctor.fix", "fix:   {fix}", {{"fix", f.fix}})) << "\n";
+    if (!f.sources.empty()) {
+      out << "    " << style.dim(style.t(tr("doctor.source", "source: {sources}", {{"sources", str::join(f.sources, ", ")}})))
+          << "\n";
+    }
   }
 }
 

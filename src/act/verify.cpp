@@ -76,10 +76,10 @@ Expected<VerifyReport> verify_python(host::Host& host, data::DataStore& store,
 
 nlohmann::json to_json(const Check& check) {
   nlohmann::json j = {{"id", check.id},
-                      {"title", check.title},
+                      {"title", check.title.str()},
                       {"status", to_string(check.status)},
-                      {"reason", check.reason}};
-  j["fix"] = check.fix.empty() ? nlohmann::json() : nlohmann::json(check.fix);
+                      {"reason", check.reason.str()}};
+  j["fix"] = check.fix.empty() ? nlohmann::json() : nlohmann::json(check.fix.str());
   return j;
 }
 
@@ -90,7 +90,7 @@ nlohmann::json to_json(const VerifyReport& report) {
   j["ok"] = report.ok();
   j["python"] = report.python;
   json probe = {{"outcome", to_string(report.run.outcome)},
-                {"problem", report.run.problem.empty() ? json() : json(report.run.problem)},
+                {"problem", report.run.problem.empty() ? json() : json(report.run.problem.str())},
                 {"exit_code", report.run.exit_code},
                 {"signal", report.run.signal},
                 {"stderr_tail", report.run.stderr_tail}};

@@ -23,6 +23,8 @@
 #include "host/host.h"
 #include "util/expected.h"
 
+#include "util/text.h"
+
 namespace torchup::act {
 
 enum class CheckStatus { kPass, kFail, kSkip };
@@ -30,10 +32,10 @@ const char* to_string(CheckStatus status);
 
 struct Check {
   std::string id;      // stable key for --json: "import_torch", "matmul[0]"...
-  std::string title;   // for people: "import torch"
+  Text title;   // for people: "import torch" (a message, or free text)
   CheckStatus status = CheckStatus::kSkip;
-  std::string reason;  // why it passed/failed/was skipped, one line
-  std::string fix;     // the next step when it failed; may be empty
+  Text reason;  // why it passed/failed/was skipped, one line
+  Text fix;     // the next step when it failed; may be empty
 };
 
 // GPUs present on the machine, independent of torch (PCI scan), so that
@@ -69,7 +71,7 @@ struct ProbeRun {
   ProbeOutcome outcome = ProbeOutcome::kNotStarted;
   std::string python;        // the interpreter as given
   std::optional<ProbeOutput> output;
-  std::string problem;       // for people, when outcome != kOk
+  Text problem;              // for people, when outcome != kOk (a message)
   int exit_code = -1;
   int signal = 0;
   std::string stderr_tail;   // last lines of stderr (crash reports, tracebacks)

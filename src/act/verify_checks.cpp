@@ -13,8 +13,7 @@ namespace torchup::act {
 
 namespace {
 
-Check make(std::string id, std::string title, CheckStatus status, std::string reason,
-           std::string fix = {}) {
+Check make(std::string id, Text title, CheckStatus status, Text reason, Text fix = {}) {
   return Check{std::move(id), std::move(title), status, std::move(reason), std::move(fix)};
 }
 
@@ -82,16 +81,16 @@ Check cuda_check(const ProbeOutput& probe, const ProbeTorch& torch, const Machin
                               : "False; CPU-only build");
 }
 
-std::string probe_fix(ProbeOutcome outcome) {
+Text probe_fix(ProbeOutcome outcome) {
   switch (outcome) {
     case ProbeOutcome::kNotStarted:
     case ProbeOutcome::kGarbage:
-      return "pass --python with the path of a working Python interpreter";
+      return tr("verify.fix-pass-python", "pass --python with the path of a working Python interpreter");
     case ProbeOutcome::kTimedOut:
-      return "try a longer --timeout; if it hangs again, `torchup doctor` and the output below "
-             "show where";
+      return tr("verify.fix-timeout", "try a longer --timeout; if it hangs again, `torchup doctor` and the output below "
+                                      "show where");
     default:
-      return "`torchup doctor` matches the output below with known causes";
+      return tr("verify.fix-doctor-output", "`torchup doctor` matches the output below with known causes");
   }
 }
 
@@ -163,40 +162,49 @@ std::vector<Check> evaluate_probe(const ProbeRun& run, const MachineGpus& machin
                                   const PairingTable* pairing) {
   std::vector<Check> checks;
   if (run.outcome != ProbeOutcome::kOk || !run.output) {
-    checks.push_back(make("probe", "run the probe in " + run.python, CheckStatus::kFail,
-                          run.problem.empty() ? std::string("no result") : run.problem,
-                          run.python_too_old ? "use a Python 3 interpreter (`torchup detect` lists them; "
-                                               "`torchup install --venv DIR` makes one with torch)"
-                                             : probe_fix(run.outcome)));
+    Text fix = probe_fix(run.outcome);
+    if (run.python_too_old) {
+      fix = tr("verify.fix-python3", "use a Python 3 interpreter (`torchup detect` lists them; "
+                                     "`torchup install --venv DIR` makes one with torch)");
+    }
+    Text problem = run.problem;
+    if (run.problem.empty()) problem = tr("verify.no-result", "no result");
+    checks.push_back(make("probe", tr("verify.title-probe", "run the probe in {python}", {{"python", run.python}}),
+                          CheckStatus::kFail, problem, fix));
     return checks;
   }
   const ProbeOutput& probe = *run.output;
-  checks.push_back(make("python", "Python interpreter", CheckStatus::kPass,
-                        fmt::format("Python {} ({}-bit) at {}", probe.python_version,
-                                    probe.python_bits, probe.python_executable)));
+  checks.push_back(make("python", tr("verify.title-python", "Python interpreter"), CheckStatus::kPass,
+                        tr("verify.python-at", "Python {version} ({bits}-bit) at {path}",
+                           {{"version", probe.python_version},
+                            {"bits", std::to_string(probe.python_bits)},
+                            {"path", probe.python_executable}})));
   if (probe.import_error || !probe.torch) {
     const auto& e = *probe.import_error;
     bool missing = e.type == "ModuleNotFoundError" && str::contains(e.message, "'torch'");
-    checks.push_back(make("import_torch", "import torch", CheckStatus::kFail,
-                          first_line(e.type + ": " + e.message),
-                          missing ? "torch is not installed in this interpreter: `torchup "
-                                    "install`, or pass --python for the one that has it"
-                                  : "run `torchup doctor` to match this error with a known cause"));
+    Text fix = tr("verify.fix-doctor-match", "run `torchup doctor` to match this error with a known cause");
+    if (missing) {
+      fix = tr("verify.fix-torch-missing", "torch is not installed in this interpreter: `torchup "
+                                           "install`, or pass --python for the one that has it");
+    }
+    checks.push_back(make("import_torch", "import torch", CheckStatus::kFail, first_line(e.type + ": " + e.message), fix));
     return checks;
   }
   const ProbeTorch& torch = *probe.torch;
   checks.push_back(make("import_torch", "import torch", CheckStatus::kPass,
-                        "torch " + torch.version + " from " + torch.location));
+                        tr("verify.torch-from", "torch {version} from {path}",
+                           {{"version", torch.version}, {"path", torch.location}})));
   if (torch.rand_text) {
     checks.push_back(make("torch_rand", "torch.rand(5, 3)", CheckStatus::kPass,
-                          "a 5x3 tensor of random numbers, as the guide shows"));
+                          tr("verify.rand-ok", "a 5x3 tensor of random numbers, as the guide shows")));
   } else {
     checks.push_back(make("torch_rand", "torch.rand(5, 3)", CheckStatus::kFail,
                           first_line(torch.rand_error.value_or("no result")),
-                          "run `torchup doctor`"));
+                          tr("verify.fix-run-doctor", "run `torchup doctor`")));
   }
-  checks.push_back(make("build", "build", CheckStatus::kPass,
-                        build_kind(torch) + " build (torch " + torch.version + ")"));
+  checks.push_back(make("build", tr("verify.title-build", "build"), CheckStatus::kPass,
+                        tr("verify.build-kind", "{kind} build (torch {version})",
+                           {{"kind", build_kind(torch)}, {"version", torch.version}})));
   checks.push_back(cuda_check(probe, torch, machine));
   for (auto& c : gpu_checks(torch)) checks.push_back(std::move(c));
   checks.push_back(package_check("torchvision", probe.torchvision, torch, pairing));

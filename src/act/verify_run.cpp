@@ -71,8 +71,12 @@ ProbeRun run_probe(host::Host& host, const std::string& python, std::chrono::sec
 
   if (!result.started) {
     run.outcome = ProbeOutcome::kNotStarted;
-    run.problem = "could not run " + python +
-                  (result.start_error.empty() ? "" : ": " + result.start_error);
+    if (result.start_error.empty()) {
+      run.problem = tr("verify.could-not-run", "could not run {python}", {{"python", python}});
+    } else {
+      run.problem = tr("verify.could-not-run-because", "could not run {python}: {error}",
+                       {{"python", python}, {"error", result.start_error}});
+    }
     return run;
   }
   if (result.timed_out) {
@@ -92,10 +96,14 @@ ProbeRun run_probe(host::Host& host, const std::string& python, std::chrono::sec
   run.stdout_tail = tail_lines(result.out, 6);
   if (result.signal != 0) {
     run.outcome = ProbeOutcome::kCrashed;
-    run.problem = python + " crashed (" + signal_name(result.signal) + ") during the probe";
     if (result.signal == 4) {
-      run.problem += "; an illegal instruction usually means the torch build needs CPU "
-                     "instructions (e.g. AVX2) this processor lacks";
+      run.problem = tr("verify.probe-crashed-sigill",
+                       "{python} crashed ({signal}) during the probe; an illegal instruction usually means the "
+                       "torch build needs CPU instructions (e.g. AVX2) this processor lacks",
+                       {{"python", python}, {"signal", signal_name(result.signal)}});
+    } else {
+      run.problem = tr("verify.probe-crashed", "{python} crashed ({signal}) during the probe",
+                       {{"python", python}, {"signal", signal_name(result.signal)}});
     }
   } else if (result.exit_code != 0 && str::contains(result.err, "SyntaxError")) {
     // The probe is Python 3; an old interpreter stops at its syntax. Ask which it is
@@ -106,8 +114,10 @@ ProbeRun run_probe(host::Host& host, const std::string& python, std::chrono::sec
     const std::string v(str::trim(version.out));
     run.outcome = ProbeOutcome::kCrashed;
     if (version.ok() && str::starts_with(v, "2.")) {
-      run.problem = "PyTorch needs Python 3: " + python + " is Python " + v +
-                    " (PyTorch's wheels and conda packages are built for Python 3 only)";
+      run.problem = tr("verify.python2",
+                       "PyTorch needs Python 3: {python} is Python {version} (PyTorch's wheels and conda packages "
+                       "are built for Python 3 only)",
+                       {{"python", python}, {"version", v}});
       run.python_too_old = true;
     } else {
       run.problem = python + " could not compile the probe (a SyntaxError): an interpreter older than Python 3.5?";

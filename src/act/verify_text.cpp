@@ -19,9 +19,27 @@ void indented(std::ostream& out, const std::string& text, const std::string& pad
   for (auto line : str::lines(text)) out << pad << style.dim(line) << "\n";
 }
 
-std::size_t title_width(const std::vector<Check>& checks) {
+// The columns `text` takes in a terminal: a CJK character (3 bytes of UTF-8 and
+// more, as every Chinese character is) takes two, other characters one.
+std::size_t columns(std::string_view text) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    n += len >= 3 ? 2 : 1;
+    i += len;
+  }
+  return n;
+}
+
+std::string padded(const std::string& text, std::size_t width) {
+  const std::size_t n = columns(text);
+  return n >= width ? text : text + std::string(width - n, ' ');
+}
+
+std::size_t title_width(const std::vector<Check>& checks, const TextStyle& style) {
   std::size_t width = 0;
-  for (const auto& c : checks) width = std::max(width, c.title.size());
+  for (const auto& c : checks) width = std::max(width, columns(style.t(c.title)));
   return std::min<std::size_t>(width, 44);
 }
 
@@ -30,10 +48,10 @@ void render_check(std::ostream& out, const Check& c, std::size_t width, const Te
     std::string tag = c.status == CheckStatus::kPass   ? style.green("PASS")
                       : c.status == CheckStatus::kFail ? style.red("FAIL")
                                                        : style.yellow("SKIP");
-    out << "  " << tag << "  " << fmt::format("{:<{}}", c.title, width) << "  " << c.reason
-        << "\n";
+    out << "  " << tag << "  " << padded(style.t(c.title), width) << "  " << style.t(c.reason) << "\n";
     if (c.status == CheckStatus::kFail && !c.fix.empty()) {
-      out << std::string(10, ' ') << style.bold("fix:") << " " << c.fix << "\n";
+      out << std::string(10, ' ') << style.bold(style.t(tr("verify.fix-label", "fix:"))) << " " << style.t(c.fix)
+          << "\n";
     }
   }
 }
@@ -43,7 +61,7 @@ void render_check(std::ostream& out, const Check& c, std::size_t width, const Te
 TextStyle TextStyle::plain() { return {identity, identity, identity, identity, identity}; }
 
 void render_checks(std::ostream& out, const std::vector<Check>& checks, const TextStyle& style) {
-  const std::size_t width = title_width(checks);
+  const std::size_t width = title_width(checks, style);
   for (const auto& c : checks) render_check(out, c, width, style);
 }
 
@@ -53,17 +71,19 @@ void render_summary(std::ostream& out, const std::vector<Check>& checks, const T
   };
   auto pass = count(CheckStatus::kPass), fail = count(CheckStatus::kFail),
        skip = count(CheckStatus::kSkip);
-  std::string counts = fmt::format("{} passed, {} failed, {} skipped", pass, fail, skip);
+  const Text counts = tr("verify.counts", "{pass} passed, {fail} failed, {skip} skipped",
+                         {{"pass", std::to_string(pass)}, {"fail", std::to_string(fail)}, {"skip", std::to_string(skip)}});
   if (fail == 0) {
-    out << style.green("OK") << ": " << counts << "\n";
+    out << style.green(style.t(tr("verify.ok", "OK"))) << style.t(tr("verify.colon", ": ")) << style.t(counts) << "\n";
   } else {
-    out << style.red("PROBLEMS") << ": " << counts << "\n";
+    out << style.red(style.t(tr("verify.problems", "PROBLEMS"))) << style.t(tr("verify.colon", ": ")) << style.t(counts)
+        << "\n";
   }
 }
 
 void render_verify(std::ostream& out, const VerifyReport& report, const TextStyle& style) {
   out << style.bold("torchup verify") << "  " << report.python << "\n\n";
-  const std::size_t width = title_width(report.checks);
+  const std::size_t width = title_width(report.checks, style);
   for (const auto& c : report.checks) {
     render_check(out, c, width, style);
     if (c.id == "torch_rand" && c.status == CheckStatus::kPass && report.run.output &&
@@ -71,11 +91,11 @@ void render_verify(std::ostream& out, const VerifyReport& report, const TextStyl
       indented(out, *report.run.output->torch->rand_text, "          ", style);
     }
     if (c.id == "probe" && !report.run.stderr_tail.empty()) {
-      out << "          last lines of its error output:\n";
+      out << "          " << style.t(tr("verify.stderr-tail", "last lines of its error output:")) << "\n";
       indented(out, report.run.stderr_tail, "            ", style);
     }
     if (c.id == "probe" && !report.run.stdout_tail.empty()) {
-      out << "          last lines of its output:\n";
+      out << "          " << style.t(tr("verify.stdout-tail", "last lines of its output:")) << "\n";
       indented(out, report.run.stdout_tail, "            ", style);
     }
   }

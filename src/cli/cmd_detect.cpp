@@ -29,6 +29,19 @@ constexpr const char* kFooter =
     "  torchup detect --json          the torchup.machine/1 JSON (also the --profile format)\n"
     "  torchup detect --root /mnt/img a machine's files under a directory; nothing is executed";
 
+// The columns `text` takes in a terminal: a CJK character (3 bytes of UTF-8 from
+// U+0800 on, as every Chinese label is) takes two, other characters one.
+std::size_t columns(const std::string& text) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    n += len >= 3 ? 2 : 1;
+    i += len;
+  }
+  return n;
+}
+
 int run_detect(Context& ctx, const DetectCliOptions& opts) {
   auto machine = app::detect(ctx.services(), opts.root.value_or(""));
   // Malformed data files (--data-dir, the update cache) belong in the report's warnings.
@@ -38,19 +51,20 @@ int run_detect(Context& ctx, const DetectCliOptions& opts) {
     return 0;
   }
   const auto& s = ctx.style;
-  ctx.out << s.bold(detect::machine_verdict(machine)) << "\n\n";
+  ctx.out << s.bold(s.t(detect::machine_verdict(machine))) << "\n\n";
   auto lines = detect::machine_report_lines(machine);
   std::size_t width = 0;
-  for (const auto& line : lines) width = std::max(width, line.label.size());
+  for (const auto& line : lines) width = std::max(width, columns(s.t(line.label)));
   std::string previous;
   for (const auto& line : lines) {
     // Repeated labels (several GPUs' "CUDA", "Python") are shown once per block.
-    std::string label = line.label == previous ? std::string() : line.label;
+    std::string label = line.label == previous ? std::string() : s.t(line.label);
     previous = line.label;
-    ctx.out << "  " << s.cyan(fmt::format("{:<{}}", label, width)) << "  " << line.text << "\n";
+    label += std::string(width - columns(label), ' ');
+    ctx.out << "  " << s.cyan(label) << "  " << s.t(line.text) << "\n";
   }
   if (!machine.warnings.empty()) {
-    ctx.out << "\n" << s.yellow("Warnings:") << "\n";
+    ctx.out << "\n" << s.yellow(s.t(tr("detect.warnings", "Warnings:"))) << "\n";
     for (const auto& w : machine.warnings) ctx.out << "  - " << w << "\n";
   }
   return 0;

@@ -36,14 +36,15 @@ void print_summary(std::ostream& info, const Style& style, const app::PreparedIn
   const auto installer = p.choice.installer;
   const bool pip_like = installer == act::Installer::kPip || installer == act::Installer::kUv;
   const auto& request = p.request;
-  info << style.bold(fmt::format("Plan: torch {} ({}) for Python {}", p.plan.torch, p.plan.platform,
-                                 p.described.version))
+  info << style.bold(style.t(tr("install.plan-line", "Plan: torch {torch} ({platform}) for Python {python}",
+                                 {{"torch", p.plan.torch}, {"platform", p.plan.platform},
+                                  {"python", p.described.version}})))
        << " with " << act::to_string(installer) << ", into "
        << (request.venv ? "a new " + std::string(pip_like ? "venv " : "conda env ") + *request.venv
                         : p.described.prefix + " (" + p.interpreter + ")")
        << "\n";
-  for (const auto& reason : p.plan.reasons) info << "  - " << reason << "\n";
-  for (const auto& warning : p.plan.warnings) info << "  ! " << warning << "\n";
+  for (const auto& reason : p.plan.reasons) info << "  - " << style.t(reason) << "\n";
+  for (const auto& warning : p.plan.warnings) info << "  ! " << style.t(warning) << "\n";
   if (!p.choice.note.empty()) info << "  note: " << p.choice.note << "\n";
   for (const auto& note : p.notes) info << (note == p.pep668 ? "  ! " : "  mirror: ") << note << "\n";
   for (const auto& note : p.pip_notes) info << "  " << act::to_string(installer) << " config: " << note << "\n";
@@ -60,12 +61,13 @@ void print_outcome(Context& ctx, const app::InstallResult& result) {
     ctx.out << "\n";
     act::render_verify(ctx.out, *outcome.verify, text_style(ctx.style));
   }
-  ctx.out << "\n"
-          << (outcome.ok                                      ? ctx.style.green("Installed: ")
-              : result.end == app::InstallEnd::kInterrupted ? ctx.style.red("Interrupted: ")
-              : result.end == app::InstallEnd::kStopped     ? ctx.style.red("Nothing installed: ")
-                                                              : ctx.style.red("Install failed: "))
-          << outcome.message << "\n";
+  const auto& s = ctx.style;
+  std::string head;
+  if (outcome.ok) head = s.green(s.t(tr("install.installed", "Installed: ")));
+  else if (result.end == app::InstallEnd::kInterrupted) head = s.red(s.t(tr("install.interrupted", "Interrupted: ")));
+  else if (result.end == app::InstallEnd::kStopped) head = s.red(s.t(tr("install.nothing-installed", "Nothing installed: ")));
+  else head = s.red(s.t(tr("install.failed", "Install failed: ")));
+  ctx.out << "\n" << head << outcome.message << "\n";
   // The installer's output was passed through; repeat its end only when torchup
   // could not say what went wrong.
   if (!outcome.ok && !outcome.failure_id && !outcome.output_tail.empty()) {
@@ -78,8 +80,11 @@ void print_outcome(Context& ctx, const app::InstallResult& result) {
   }
   ctx.out << fmt::format("Time: {:.1f} s with {}\n", static_cast<double>(outcome.elapsed.count()) / 1000.0,
                          outcome.installer);
-  if (outcome.verify) ctx.out << "Verify: " << (outcome.verify->ok() ? "passed" : "FAILED") << "\n";
-  ctx.out << "State: " << outcome.state << "\n";
+  if (outcome.verify) {
+    if (outcome.verify->ok()) ctx.out << ctx.style.t(tr("install.verify-passed", "Verify: passed")) << "\n";
+    else ctx.out << ctx.style.t(tr("install.verify-failed", "Verify: FAILED")) << "\n";
+  }
+  ctx.out << ctx.style.t(tr("install.state", "State: {state}", {{"state", outcome.state}})) << "\n";
 }
 
 int run_install_command(Context& ctx, InstallArgs& args) {
@@ -95,7 +100,8 @@ int run_install_command(Context& ctx, InstallArgs& args) {
                        {"message", "no PyTorch build fits this machine"}, {"state", "nothing was changed"}};
       ctx.out << j.dump(2) << "\n";
     } else {
-      ctx.out << plan_text(plan, ctx.style) << "\nNothing was installed: no PyTorch build fits (see above).\n";
+      ctx.out << plan_text(plan, ctx.style) << "\n"
+              << ctx.style.t(tr("install.no-fit", "Nothing was installed: no PyTorch build fits (see above).")) << "\n";
     }
     return app::exit_code(app::InstallEnd::kNoFit);
   }
@@ -121,11 +127,11 @@ int run_install_command(Context& ctx, InstallArgs& args) {
     return code;
   }
   if (args.install.dry_run) {
-    ctx.out << "Would run:\n";
+    ctx.out << ctx.style.t(tr("install.would-run", "Would run:")) << "\n";
     const bool windows = ctx.live_host().system.os_family == "windows";
     for (const auto& argv : outcome.commands) ctx.out << "  " << str::command_line(argv, windows) << "\n";
-    if (!outcome.ok) ctx.out << "Problem: " << outcome.message << "\n";
-    ctx.out << "State: " << outcome.state << "\n";
+    if (!outcome.ok) ctx.out << ctx.style.t(tr("install.problem", "Problem: {message}", {{"message", outcome.message}})) << "\n";
+    ctx.out << ctx.style.t(tr("install.state", "State: {state}", {{"state", outcome.state}})) << "\n";
     return outcome.ok ? 0 : app::exit_code(app::InstallEnd::kFailed);
   }
   print_outcome(ctx, *result);

@@ -25,32 +25,47 @@ std::string gpu_text(const model::Gpu& gpu) {
 
 }  // namespace
 
-std::string machine_verdict(const model::Machine& m) {
+Text machine_verdict(const model::Machine& m) {
   const auto* gpu = primary_gpu(m);
-  if (!gpu) return "No GPU found: only CPU builds of PyTorch apply";
-  std::string s = gpu_text(*gpu);
-  if (m.gpus.size() > 1) s += " + " + std::to_string(m.gpus.size() - 1) + " more GPU(s)";
+  if (!gpu) return tr("detect.no-gpu", "No GPU found: only CPU builds of PyTorch apply");
+  Text s = gpu_text(*gpu);
+  if (m.gpus.size() > 1) {
+    s = tr("detect.more-gpus", "{gpu} + {count} more GPU(s)", {{"gpu", s}, {"count", std::to_string(m.gpus.size() - 1)}});
+  }
   if (gpu->vendor == "nvidia") {
     if (!m.nvidia && gpu->source == kWslDriverSource) {
-      return s + ", Windows NVIDIA driver installed, version unknown";  // the warning says how to learn it
+      // the warning says how to learn it
+      return tr("detect.wsl-driver-unknown", "{gpus}, Windows NVIDIA driver installed, version unknown", {{"gpus", s}});
     }
-    if (!m.nvidia) return s + ", no NVIDIA driver loaded: CUDA unavailable until one is installed";
-    s += ", driver " + m.nvidia->driver_version;
-    s += m.nvidia->max_cuda ? " -> CUDA <= " + *m.nvidia->max_cuda : std::string(" -> max CUDA unknown");
-    return s;
+    if (!m.nvidia) {
+      return tr("detect.no-nvidia-driver", "{gpus}, no NVIDIA driver loaded: CUDA unavailable until one is installed",
+                {{"gpus", s}});
+    }
+    if (m.nvidia->max_cuda) {
+      return tr("detect.nvidia-driver", "{gpus}, driver {driver} -> CUDA <= {cuda}",
+                {{"gpus", s}, {"driver", m.nvidia->driver_version}, {"cuda", *m.nvidia->max_cuda}});
+    }
+    return tr("detect.nvidia-driver-cuda-unknown", "{gpus}, driver {driver} -> max CUDA unknown",
+              {{"gpus", s}, {"driver", m.nvidia->driver_version}});
   }
-  if (gpu->vendor == "amd") return s + (m.rocm ? ", ROCm " + m.rocm->version : ", no ROCm installed");
+  if (gpu->vendor == "amd") {
+    if (m.rocm) return tr("detect.amd-rocm", "{gpus}, ROCm {version}", {{"gpus", s}, {"version", m.rocm->version}});
+    return tr("detect.amd-no-rocm", "{gpus}, no ROCm installed", {{"gpus", s}});
+  }
   return s;
 }
 
 std::vector<ReportLine> machine_report_lines(const model::Machine& m) {
   std::vector<ReportLine> lines;
-  std::string os = m.os.name.empty() ? "unknown OS" : m.os.name;
-  if (!m.os.arch.empty()) os += ", " + m.os.arch;
-  if (m.os.glibc) os += ", glibc " + *m.os.glibc;
-  if (m.os.wsl) os += ", WSL";
-  lines.push_back({"OS", os});
-  if (m.gpus.empty()) lines.push_back({"GPU", "none found"});
+  std::string os_rest;
+  if (!m.os.arch.empty()) os_rest += ", " + m.os.arch;
+  if (m.os.glibc) os_rest += ", glibc " + *m.os.glibc;
+  if (m.os.wsl) os_rest += ", WSL";
+  const Text os_label = tr("detect.label-os", "OS");
+  if (m.os.name.empty()) lines.push_back({os_label, tr("detect.unknown-os", "unknown OS{rest}", {{"rest", os_rest}})});
+  else lines.push_back({os_label, m.os.name + os_rest});
+  const Text gpu_label = tr("detect.label-gpu", "GPU");
+  if (m.gpus.empty()) lines.push_back({gpu_label, tr("detect.none-found", "none found")});
   // Identical GPUs (a server's eight A100s) are one line with their count: each fact once.
   std::vector<std::pair<std::string, int>> gpu_lines;
   for (const auto& gpu : m.gpus) {
@@ -62,19 +77,28 @@ std::vector<ReportLine> machine_report_lines(const model::Machine& m) {
   }
   for (std::size_t i = 0; i < gpu_lines.size(); ++i) {
     const auto& [t, count] = gpu_lines[i];
-    lines.push_back({gpu_lines.size() == 1 ? "GPU" : "GPU " + std::to_string(i),
-                     count > 1 ? std::to_string(count) + " x " + t : t});
+    Text label = gpu_label;
+    if (gpu_lines.size() != 1) label = tr("detect.label-gpu-n", "GPU {n}", {{"n", std::to_string(i)}});
+    lines.push_back({label, count > 1 ? std::to_string(count) + " x " + t : t});
   }
   if (m.nvidia) {
-    std::string t = "NVIDIA " + m.nvidia->driver_version;
-    if (m.nvidia->max_cuda) t += ", runs CUDA <= " + *m.nvidia->max_cuda;
-    t += "  (" + m.nvidia->source + ")";
-    lines.push_back({"Driver", t});
+    Text t;
+    if (m.nvidia->max_cuda) {
+      t = tr("detect.driver-line", "NVIDIA {version}, runs CUDA <= {cuda}  ({source})",
+             {{"version", m.nvidia->driver_version}, {"cuda", *m.nvidia->max_cuda}, {"source", m.nvidia->source}});
+    } else {
+      t = tr("detect.driver-line-cuda-unknown", "NVIDIA {version}  ({source})",
+             {{"version", m.nvidia->driver_version}, {"source", m.nvidia->source}});
+    }
+    lines.push_back({tr("detect.label-driver", "Driver"), t});
   }
-  lines.push_back({"ROCm", m.rocm ? m.rocm->version : "not installed"});
-  if (m.cuda_toolkits.empty()) lines.push_back({"CUDA", "no toolkit (not needed to use PyTorch wheels)"});
+  if (m.rocm) lines.push_back({"ROCm", m.rocm->version});
+  else lines.push_back({"ROCm", tr("detect.not-installed", "not installed")});
+  if (m.cuda_toolkits.empty()) {
+    lines.push_back({"CUDA", tr("detect.no-cuda-toolkit", "no toolkit (not needed to use PyTorch wheels)")});
+  }
   for (const auto& tk : m.cuda_toolkits) lines.push_back({"CUDA", tk.version + "  " + tk.path});
-  if (m.pythons.empty()) lines.push_back({"Python", "none found"});
+  if (m.pythons.empty()) lines.push_back({"Python", tr("detect.none-found", "none found")});
   for (const auto& py : m.pythons) {
     std::string t = py.path + "  " + (py.version.empty() ? "?" : py.version) + " (" + std::to_string(py.bits) + "-bit)";
     if (py.torch) {
@@ -83,8 +107,8 @@ std::vector<ReportLine> machine_report_lines(const model::Machine& m) {
       else if (py.torch->hip) t += " (ROCm/HIP " + *py.torch->hip + ")";
       else t += " (CPU)";
     }
-    if (py.active) t += "  [active]";
-    lines.push_back({"Python", t});
+    if (py.active) lines.push_back({"Python", tr("detect.python-active", "{python}  [active]", {{"python", t}})});
+    else lines.push_back({"Python", t});
   }
   return lines;
 }

@@ -7,15 +7,16 @@
 #include <string>
 
 #include "model/machine.h"
+#include "util/text.h"
 
 namespace torchup::detect {
 
 // One line summarising what matters for choosing a PyTorch build.
-std::string machine_verdict(const model::Machine& machine);
+Text machine_verdict(const model::Machine& machine);
 
 struct ReportLine {
-  std::string label;  // "OS", "GPU 0", "Driver"... (empty: continuation)
-  std::string text;
+  Text label;  // "OS", "GPU 0", "Driver"... (empty: continuation); messages
+  Text text;
 };
 // The aligned sections, in display order (without the verdict and warnings).
 std::vector<ReportLine> machine_report_lines(const model::Machine& machine);

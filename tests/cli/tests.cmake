@@ -10,5 +10,6 @@ if(NOT WIN32)
     ${CMAKE_CURRENT_LIST_DIR}/cli_conventions_test.cpp   # -V, help CMD, did you mean, --color, -q, -v, JSON errors, completions (bash, /usr/bin/python3)
     ${CMAKE_CURRENT_LIST_DIR}/readme_links_test.cpp     # README links name files inside the repository (POSIX paths)
     ${CMAKE_CURRENT_LIST_DIR}/pty_lang_test.cpp          # the binary on a pseudo-terminal under LANG=zh_CN.UTF-8 (forkpty)
+    ${CMAKE_CURRENT_LIST_DIR}/lang_act_test.cpp         # detect, verify, doctor, install --dry-run in Chinese under LANG=zh_CN.UTF-8
   )
 endif()

@@ -1,0 +1,106 @@
+// detect, verify, doctor and install --dry-run in the user's language (issue #14
+// part 1): under LANG=zh_CN.UTF-8 their text is Chinese; commands, paths and
+// versions stay as they are; each assertion fails on the English output.
+#include <gtest/gtest.h>
+
+#include "host/scripted.h"
+#include "support/run_cli.h"
+
+namespace torchup {
+namespace {
+
+using testing::linux_x86_64;
+using testing::run_cli;
+
+std::string fixture(const std::string& name) { return std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/" + name; }
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(LangAct, DetectSaysItsVerdictAndLabelsInChinese) {
+  host::FakeMachine machine("/", {{"LANG", "zh_CN.UTF-8"}}, linux_x86_64(), true);
+  auto r = run_cli(machine.host(), {"detect", "--root", fixture("nvidia-no-driver")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "未加载 NVIDIA 驱动")) << r.out;  // the verdict
+  EXPECT_TRUE(has(r.out, "操作系统")) << r.out;
+  EXPECT_TRUE(has(r.out, "显卡")) << r.out;
+  // The verdict line (detect's warnings are still English: model::Machine::warnings are not messages yet).
+  EXPECT_FALSE(has(r.out.substr(0, r.out.find('\n')), "no NVIDIA driver loaded")) << r.out;
+  EXPECT_FALSE(has(r.out, "  OS ")) << r.out;
+
+  auto with_driver = run_cli(machine.host(), {"detect", "--root", fixture("nvidia-desktop")});
+  ASSERT_EQ(with_driver.code, 0) << with_driver.err;
+  EXPECT_TRUE(has(with_driver.out, "，驱动 ")) << with_driver.out;
+  EXPECT_TRUE(has(with_driver.out, "  驱动  ")) << with_driver.out;  // the label, aligned
+  EXPECT_FALSE(has(with_driver.out, "  Driver ")) << with_driver.out;
+
+  // --lang en on the same machine: English, and --json keeps English.
+  auto en = run_cli(machine.host(), {"detect", "--lang", "en", "--root", fixture("nvidia-no-driver")});
+  EXPECT_TRUE(has(en.out, "no NVIDIA driver loaded")) << en.out;
+  auto json = run_cli(machine.host(), {"detect", "--json", "--root", fixture("nvidia-no-driver")});
+  EXPECT_FALSE(has(json.out, "操作系统")) << json.out;
+}
+
+host::ProcessResult segfault(const std::vector<std::string>&) {
+  host::ProcessResult r;
+  r.started = true;
+  r.exit_code = -1;
+  r.err = "Segmentation fault\n";
+  r.signal = 11;
+  return r;
+}
+
+TEST(LangAct, VerifyAndDoctorSayTheirChecksInChinese) {
+  host::FakeMachine machine(fixture("nvidia-desktop"), {{"PATH", "/usr/bin"}, {"LANG", "zh_CN.UTF-8"}}, linux_x86_64(),
+                            true);
+  machine.runner().set_fallback(segfault);
+  auto verify = run_cli(machine.host(), {"verify", "--python", "/usr/bin/python3"});
+  EXPECT_EQ(verify.code, 1) << verify.err;
+  EXPECT_TRUE(has(verify.out, "在 /usr/bin/python3 中运行探测脚本")) << verify.out;  // the title
+  EXPECT_TRUE(has(verify.out, "/usr/bin/python3 在运行探测脚本时崩溃（SIGSEGV）")) << verify.out;  // the reason
+  EXPECT_TRUE(has(verify.out, "解决办法：")) << verify.out;
+  EXPECT_TRUE(has(verify.out, "存在问题：")) << verify.out;
+  EXPECT_TRUE(has(verify.out, "项失败")) << verify.out;
+  EXPECT_TRUE(has(verify.out, "`torchup doctor`")) << verify.out;  // commands as they are
+  EXPECT_FALSE(has(verify.out, "run the probe in")) << verify.out;
+  EXPECT_FALSE(has(verify.out, "PROBLEMS")) << verify.out;
+
+  auto doctor = run_cli(machine.host(), {"doctor", "--python", "/usr/bin/python3"});
+  EXPECT_EQ(doctor.code, 1) << doctor.err;
+  EXPECT_TRUE(has(doctor.out, "个问题：")) << doctor.out;
+  EXPECT_TRUE(has(doctor.out, "现象：")) << doctor.out;
+  EXPECT_FALSE(has(doctor.out, "finding(s):")) << doctor.out;
+
+  auto json = run_cli(machine.host(), {"verify", "--python", "/usr/bin/python3", "--json"});
+  EXPECT_TRUE(has(json.out, "run the probe in /usr/bin/python3")) << json.out;  // JSON keeps English
+}
+
+// The interpreter answers the install's question about itself; pip is never run.
+host::ProcessResult interpreter_answer(const std::vector<std::string>& argv) {
+  host::ProcessResult r;
+  if (argv.size() >= 3 && argv[0] == "/usr/bin/python3" && argv[1] == "-c" &&
+      argv[2].find("EXTERNALLY-MANAGED") != std::string::npos && argv[2].find("sys.prefix") != std::string::npos) {
+    r.started = true;
+    r.exit_code = 0;
+    r.out = "/usr/bin/python3\n3.10\n64\n/usr\n1\n";  // sys.executable, version, bits, prefix, PEP 668
+    return r;
+  }
+  r.start_error = argv.empty() ? "" : argv[0] + ": not scripted";
+  return r;
+}
+
+TEST(LangAct, InstallDryRunSaysWhatItWouldRunInChinese) {
+  host::FakeMachine machine(fixture("nvidia-desktop"),
+                            {{"PATH", "/usr/bin"}, {"HOME", "/home/u"}, {"LANG", "zh_CN.UTF-8"}}, linux_x86_64(), true);
+  machine.runner().set_fallback(interpreter_answer);
+  auto r = run_cli(machine.host(), {"install", "--python", "/usr/bin/python3", "--dry-run"});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_TRUE(has(r.out, "方案：torch ")) << r.out;
+  EXPECT_TRUE(has(r.out, "将要运行：")) << r.out;
+  EXPECT_TRUE(has(r.out, "当前状态：")) << r.out;
+  EXPECT_TRUE(has(r.out, "/usr/bin/python3 -m ")) << r.out;  // the command as it is
+  EXPECT_FALSE(has(r.out, "Would run:")) << r.out;
+  EXPECT_FALSE(has(r.out, "Plan: torch")) << r.out;
+}
+
+}  // namespace
+}  // namespace torchup
