@@ -57,8 +57,9 @@ std::string plan_text(const model::Plan& p, const Style& s) {
   if (!p.warnings.empty()) out << "\n" << s.bold(s.yellow(s.t(tr("cli.plan-warnings", "warnings")))) << "\n";
   for (const auto& w : p.warnings) out << bullet(s, "!", s.t(w));
   if (!p.unlocks.empty()) {
-    out << "\n"
-        << s.bold(s.t(p.fits ? tr("cli.plan-better", "better builds") : tr("cli.plan-would-work", "what would work"))) << "\n";
+    Text heading = tr("cli.plan-would-work", "what would work");
+    if (p.fits) heading = tr("cli.plan-better", "better builds");
+    out << "\n" << s.bold(s.t(heading)) << "\n";
   }
   for (const auto& u : p.unlocks) out << bullet(s, ">", s.t(u));
   if (!p.alternatives.empty()) out << "\n" << s.bold(s.t(tr("cli.plan-not-chosen", "not chosen"))) << "\n";

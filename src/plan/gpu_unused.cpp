@@ -128,12 +128,14 @@ std::optional<Text> gpu_fix(const Step& s, const Evaluation& e) {
         auto need = driver_needed(s, v);
         if (!need || (s.m.driver && *s.m.driver >= *need)) continue;
         if (!evaluate(with_driver(s.m, *need, s.k.cuda), s.ctx, r, v).fits) continue;
-        return s.m.driver ? tr("plan.fix-update-driver",
-                               "NVIDIA driver >= {need} gives torch {torch} with {cuda}; install it, then run torchup again",
-                               {{"need", data::driver_version_str(*need)}, {"torch", r.torch}, {"cuda", v.label()}})
-                          : tr("plan.fix-install-driver",
-                               "an NVIDIA driver >= {need} gives torch {torch} with {cuda}; install it, then run torchup again",
-                               {{"need", data::driver_version_str(*need)}, {"torch", r.torch}, {"cuda", v.label()}});
+        if (s.m.driver) {
+          return tr("plan.fix-update-driver",
+                    "NVIDIA driver >= {need} gives torch {torch} with {cuda}; install it, then run torchup again",
+                    {{"need", data::driver_version_str(*need)}, {"torch", r.torch}, {"cuda", v.label()}});
+        }
+        return tr("plan.fix-install-driver",
+                  "an NVIDIA driver >= {need} gives torch {torch} with {cuda}; install it, then run torchup again",
+                  {{"need", data::driver_version_str(*need)}, {"torch", r.torch}, {"cuda", v.label()}});
       }
     }
   }
