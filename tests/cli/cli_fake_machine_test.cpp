@@ -12,6 +12,7 @@ namespace torchup {
 namespace {
 
 using testing::linux_x86_64;
+using testing::interpreter_answer;
 using testing::run_cli;
 
 std::string fixture(const std::string& name) { return std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/" + name; }
@@ -71,19 +72,6 @@ TEST(CliOnFakeMachine, UsageErrorsAreReportedWithExitCode2) {
   EXPECT_EQ(unknown.code, 2);
 }
 
-// A live fake machine: the interpreter answers from a script, pip is never run.
-host::ProcessResult interpreter_answer(const std::vector<std::string>& argv) {
-  host::ProcessResult r;
-  if (argv.size() >= 3 && argv[0] == "/usr/bin/python3" && argv[1] == "-c" &&
-      argv[2].find("EXTERNALLY-MANAGED") != std::string::npos && argv[2].find("sys.prefix") != std::string::npos) {
-    r.started = true;
-    r.exit_code = 0;
-    r.out = "/usr/bin/python3\n3.10\n64\n/usr\n1\n";  // sys.executable, version, bits, prefix, PEP 668
-    return r;
-  }
-  r.start_error = argv.empty() ? "" : argv[0] + ": not scripted";
-  return r;
-}
 
 TEST(CliOnFakeMachine, InstallDryRunOnAnExternallyManagedPythonNamesPep668AndRunsNoInstaller) {
   host::FakeMachine machine(fixture("nvidia-desktop"), {{"PATH", "/usr/bin"}, {"HOME", "/home/u"}}, linux_x86_64(),

@@ -10,6 +10,7 @@ namespace torchup {
 namespace {
 
 using testing::linux_x86_64;
+using testing::interpreter_answer;
 using testing::run_cli;
 
 std::string fixture(const std::string& name) { return std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/" + name; }
@@ -74,19 +75,6 @@ TEST(LangAct, VerifyAndDoctorSayTheirChecksInChinese) {
   EXPECT_TRUE(has(json.out, "run the probe in /usr/bin/python3")) << json.out;  // JSON keeps English
 }
 
-// The interpreter answers the install's question about itself; pip is never run.
-host::ProcessResult interpreter_answer(const std::vector<std::string>& argv) {
-  host::ProcessResult r;
-  if (argv.size() >= 3 && argv[0] == "/usr/bin/python3" && argv[1] == "-c" &&
-      argv[2].find("EXTERNALLY-MANAGED") != std::string::npos && argv[2].find("sys.prefix") != std::string::npos) {
-    r.started = true;
-    r.exit_code = 0;
-    r.out = "/usr/bin/python3\n3.10\n64\n/usr\n1\n";  // sys.executable, version, bits, prefix, PEP 668
-    return r;
-  }
-  r.start_error = argv.empty() ? "" : argv[0] + ": not scripted";
-  return r;
-}
 
 TEST(LangAct, InstallDryRunSaysWhatItWouldRunInChinese) {
   host::FakeMachine machine(fixture("nvidia-desktop"),
