@@ -12,10 +12,9 @@
 #pragma once
 
 #include <iosfwd>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "act/pip_config.h"
 #include "act/verify.h"
@@ -25,11 +24,11 @@
 namespace torchup::act {
 
 struct Finding {
-  std::string id;        // catalogue id ("cpu-build-on-gpu-host") or torchup's own
-  std::string title;     // one line for people
-  std::string evidence;  // what was seen (a check's reason, the matched output)
-  std::string cause;     // why it happens (from the catalogue when known)
-  std::string fix;       // what to do
+  std::string id;  // catalogue id ("cpu-build-on-gpu-host") or torchup's own
+  Text title;      // one line for people
+  Text evidence;   // what was seen (a check's reason, the matched output)
+  Text cause;      // why it happens (from the catalogue when known)
+  Text fix;        // what to do
   std::vector<std::string> sources;
 };
 
@@ -50,7 +49,8 @@ struct DoctorReport {
 // to a CPU-only index (PIP_EXTRA_INDEX_URL=.../whl/cpu in a Dockerfile, say): a
 // reinstall would take the CPU build again until they are gone.
 std::vector<Finding> diagnose(const VerifyReport& report, const data::FailureCatalogue* catalogue,
-                              const host::SystemFacts* system = nullptr, const PipSettings* pip = nullptr);
+                              const host::SystemFacts* system = nullptr,
+                              const PipSettings* pip = nullptr);
 
 Expected<DoctorReport> run_doctor(host::Host& host, data::DataStore& store,
                                   const VerifyOptions& options);

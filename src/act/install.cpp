@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "act/install_internal.h"
+#include "model/message.h"
 #include "util/strings.h"
 
 namespace torchup::act {
@@ -29,10 +30,14 @@ using detail::last_lines;
 
 const char* to_string(Installer installer) {
   switch (installer) {
-    case Installer::kPip: return "pip";
-    case Installer::kUv: return "uv";
-    case Installer::kConda: return "conda";
-    case Installer::kMamba: return "mamba";
+    case Installer::kPip:
+      return "pip";
+    case Installer::kUv:
+      return "uv";
+    case Installer::kConda:
+      return "conda";
+    case Installer::kMamba:
+      return "mamba";
   }
   return "pip";
 }
@@ -43,7 +48,8 @@ Status check_index_url(const std::string& url, bool allow_insecure) {
     std::string rest = url.substr(7);
     std::string host = rest.substr(0, rest.find_first_of(":/"));
     if (rest.rfind("[::1]", 0) == 0) host = "[::1]";
-    if (host == "127.0.0.1" || host == "localhost" || host == "[::1]" || allow_insecure) return Ok{};
+    if (host == "127.0.0.1" || host == "localhost" || host == "[::1]" || allow_insecure)
+      return Ok{};
     return make_error(ErrorKind::kUsage, "index URL " + url + " is plain http",
                       "use an https:// mirror, or pass --allow-insecure if you trust this network");
   }
@@ -54,14 +60,16 @@ Status check_index_url(const std::string& url, bool allow_insecure) {
 std::vector<std::string> plan_requirements(const model::Plan& plan) {
   std::vector<std::string> out;
   // Nightly plans have no version to pin: the plan's own packages, with --pre, as the
-  // selector's nightly command writes them ("pip3 install --pre torch ... --index-url .../nightly/cpu").
+  // selector's nightly command writes them ("pip3 install --pre torch ... --index-url
+  // .../nightly/cpu").
   if (!plan.torch.empty() && plan.torch.find_first_not_of("0123456789.") != std::string::npos &&
       plan.torch.find('.') == std::string::npos) {
     std::size_t at = 0;
     while (at < plan.argv.size() && plan.argv[at] != "install") ++at;
     for (std::size_t i = at + 1; i < plan.argv.size(); ++i) {
       const std::string& arg = plan.argv[i];
-      if (arg == "--index-url" || arg == "-i" || arg == "-f" || arg == "--find-links" || arg == "--extra-index-url") {
+      if (arg == "--index-url" || arg == "-i" || arg == "-f" || arg == "--find-links" ||
+          arg == "--extra-index-url") {
         ++i;  // and its value
       } else if (arg == "--pre" || arg.rfind("-", 0) != 0) {
         out.push_back(arg);
@@ -79,23 +87,31 @@ IndexSource plan_source(const model::Plan& plan) {
   IndexSource source{"official", plan.index_url.value_or(""), ""};
   for (std::size_t i = 0; i + 1 < plan.argv.size(); ++i) {
     if (plan.argv[i] == "--index-url" || plan.argv[i] == "-i") source.index_url = plan.argv[i + 1];
-    if (plan.argv[i] == "-f" || plan.argv[i] == "--find-links") source.find_links = plan.argv[i + 1];
+    if (plan.argv[i] == "-f" || plan.argv[i] == "--find-links")
+      source.find_links = plan.argv[i + 1];
   }
   return source;
 }
 
-std::optional<std::string> installed_build_mismatch(const model::Plan& plan, std::string_view installed) {
+std::optional<Text> installed_build_mismatch(const model::Plan& plan, std::string_view installed) {
   installed = str::trim(installed);
   if (installed.empty() || plan.torch.empty() || plan.torch == "nightly") return std::nullopt;
-  if (plan.torch.find_first_not_of("0123456789.") != std::string::npos) return std::nullopt;  // not a release
+  if (plan.torch.find_first_not_of("0123456789.") != std::string::npos)
+    return std::nullopt;  // not a release
   const auto plus = installed.find('+');
   const std::string_view public_version = installed.substr(0, plus);
-  const std::string_view local = plus == std::string_view::npos ? std::string_view() : installed.substr(plus + 1);
+  const std::string_view local =
+      plus == std::string_view::npos ? std::string_view() : installed.substr(plus + 1);
   std::string expected = mirror_variant(plan);
   if (expected.starts_with("nightly/")) return std::nullopt;
   const std::string planned = plan.torch + (expected.empty() ? "" : "+" + expected);
-  const std::string said = "torch " + std::string(installed) + ", not the planned " + planned +
-                           (expected.empty() ? " from pip's default index" : "");
+  Text said = tr("install.not-planned", "torch {installed}, not the planned {planned}",
+                 {{"installed", std::string(installed)}, {"planned", planned}});
+  if (expected.empty()) {
+    said = tr("install.not-planned-default",
+              "torch {installed}, not the planned {planned} from pip's default index",
+              {{"installed", std::string(installed)}, {"planned", planned}});
+  }
   if (public_version != plan.torch) return said;
   // A plan with neither an index nor a platform (library use) says nothing about variants.
   if (expected.empty() && plan.platform.empty()) return std::nullopt;
@@ -107,15 +123,18 @@ std::string mirror_variant(const model::Plan& plan) {
   IndexSource official = plan_source(plan);
   const std::string whl = "https://download.pytorch.org/whl/";  // pytorch.org's wheel index root
   std::string variant;
-  if (official.index_url.rfind(whl, 0) == 0) variant = official.index_url.substr(whl.size());
-  else if (!official.index_url.empty() || !official.find_links.empty()) variant = plan.platform;
+  if (official.index_url.rfind(whl, 0) == 0)
+    variant = official.index_url.substr(whl.size());
+  else if (!official.index_url.empty() || !official.find_links.empty())
+    variant = plan.platform;
   while (!variant.empty() && variant.back() == '/') variant.pop_back();
   return variant;
 }
 
 Expected<SourceOrder> resolve_install_sources(host::HttpClient& http, const MirrorList& list,
-                                              const std::vector<std::string>& specs, const model::Plan& plan,
-                                              bool allow_insecure, const MirrorProbeOptions& options) {
+                                              const std::vector<std::string>& specs,
+                                              const model::Plan& plan, bool allow_insecure,
+                                              const MirrorProbeOptions& options) {
   SourceOrder out;
   const IndexSource official = plan_source(plan);
   if (specs.empty()) {
@@ -157,7 +176,8 @@ void append_source_args(const IndexSource& source, std::vector<std::string>& arg
 }
 }  // namespace
 
-std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
+std::vector<std::string> pip_install_argv(const std::string& python,
+                                          const std::vector<std::string>& requirements,
                                           const IndexSource& source, bool no_cache_dir) {
   std::vector<std::string> argv{python, "-m", "pip", "install"};
   if (no_cache_dir) argv.push_back("--no-cache-dir");
@@ -167,12 +187,13 @@ std::vector<std::string> pip_install_argv(const std::string& python, const std::
 }
 
 std::vector<std::string> uv_install_argv(const std::string& uv, const std::string& python,
-                                         const std::vector<std::string>& requirements, const IndexSource& source,
-                                         bool no_cache) {
+                                         const std::vector<std::string>& requirements,
+                                         const IndexSource& source, bool no_cache) {
   std::vector<std::string> argv{uv, "pip", "install", "--python", python};
   if (no_cache) argv.push_back("--no-cache");
   for (const auto& requirement : requirements) {
-    if (requirement == "--pre") {  // uv's spelling (uv-cli PipInstallArgs/ResolverArgs: --prerelease allow)
+    if (requirement ==
+        "--pre") {  // uv's spelling (uv-cli PipInstallArgs/ResolverArgs: --prerelease allow)
       argv.push_back("--prerelease");
       argv.push_back("allow");
     } else {
@@ -183,13 +204,15 @@ std::vector<std::string> uv_install_argv(const std::string& uv, const std::strin
   return argv;
 }
 
-Expected<std::vector<std::string>> conda_install_argv(const std::string& program, const std::string& prefix,
+Expected<std::vector<std::string>> conda_install_argv(const std::string& program,
+                                                      const std::string& prefix,
                                                       const model::Plan& plan) {
   std::size_t at = 0;
   while (at < plan.argv.size() && plan.argv[at] != "install") ++at;
   if (plan.package != "conda" || at + 1 >= plan.argv.size()) {
-    return make_error(ErrorKind::kUsage, "the plan has no conda command (torch " + plan.torch + ")",
-                      "pytorch.org stopped publishing conda packages after 2.5.1; use --package pip");
+    return make_error(
+        ErrorKind::kUsage, "the plan has no conda command (torch " + plan.torch + ")",
+        "pytorch.org stopped publishing conda packages after 2.5.1; use --package pip");
   }
   std::vector<std::string> argv{program, "install", "-y", "-p", prefix};
   for (std::size_t i = at + 1; i < plan.argv.size(); ++i) {
@@ -205,7 +228,8 @@ Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::stri
   options.timeout = timeout;
   auto result = host.runner.run(
       {python, "-c",
-       "import sys, struct, os, sysconfig; print(sys.executable); print('%d.%d' % sys.version_info[:2]); "
+       "import sys, struct, os, sysconfig; print(sys.executable); print('%d.%d' % "
+       "sys.version_info[:2]); "
        "print(struct.calcsize('P') * 8); print(sys.prefix); "
        // PEP 668 "Marking an interpreter as using an external package manager": the
        // marker lives in sysconfig's stdlib path and is ignored inside a venv.
@@ -213,15 +237,18 @@ Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::stri
        "os.path.isfile(os.path.join(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED'))))"},
       options);
   if (!result.ok()) {
-    std::string why = !result.started ? result.start_error
-                      : result.timed_out ? "it did not answer within " + std::to_string(timeout.count() / 1000) + " s"
+    std::string why = !result.started    ? result.start_error
+                      : result.timed_out ? "it did not answer within " +
+                                               std::to_string(timeout.count() / 1000) + " s"
                                          : last_lines(result.err, 3);
-    return make_error(ErrorKind::kEnvironment, "could not run the Python interpreter " + python + ": " + why,
+    return make_error(ErrorKind::kEnvironment,
+                      "could not run the Python interpreter " + python + ": " + why,
                       "pass --python with the path of a working interpreter");
   }
   auto lines = str::split(result.out, '\n');
   if (lines.size() < 4) {
-    return make_error(ErrorKind::kEnvironment, "the interpreter " + python + " gave an unexpected answer",
+    return make_error(ErrorKind::kEnvironment,
+                      "the interpreter " + python + " gave an unexpected answer",
                       "pass --python with the path of a working interpreter");
   }
   InterpreterInfo info;
@@ -240,12 +267,16 @@ nlohmann::json to_json(const InstallOutcome& outcome) {
   j["installer"] = outcome.installer;
   j["python"] = outcome.python;
   j["commands"] = outcome.commands;
-  j["failure_id"] = outcome.failure_id ? nlohmann::json(*outcome.failure_id) : nlohmann::json(nullptr);
-  j["message"] = outcome.message;
-  j["state"] = outcome.state;
+  j["failure_id"] =
+      outcome.failure_id ? nlohmann::json(*outcome.failure_id) : nlohmann::json(nullptr);
+  j["message"] = outcome.message.str();
+  j["state"] = outcome.state.str();
+  j["messages"] = {{"message", model::message_json(outcome.message)},
+                   {"state", model::message_json(outcome.state)}};
   j["output_tail"] = outcome.output_tail;
-  j["installed_version"] = outcome.installed_version.empty() ? nlohmann::json(nullptr)
-                                                             : nlohmann::json(outcome.installed_version);
+  j["installed_version"] = outcome.installed_version.empty()
+                               ? nlohmann::json(nullptr)
+                               : nlohmann::json(outcome.installed_version);
   if (outcome.source_used) {
     j["index"] = {{"name", outcome.source_used->name},
                   {"index_url", outcome.source_used->index_url},
@@ -255,8 +286,10 @@ nlohmann::json to_json(const InstallOutcome& outcome) {
   }
   j["verify"] = outcome.verify ? to_json(*outcome.verify) : nlohmann::json(nullptr);
   if (!outcome.verify_error.empty()) j["verify_error"] = outcome.verify_error;
-  j["lock"] = outcome.lock_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.lock_path);
-  j["notes"] = outcome.notes;
+  j["lock"] =
+      outcome.lock_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.lock_path);
+  j["notes"] = nlohmann::json::array();
+  for (const auto& note : outcome.notes) j["notes"].push_back(note.str());
   j["seconds"] = static_cast<double>(outcome.elapsed.count()) / 1000.0;
   return j;
 }

@@ -33,11 +33,11 @@ const char* to_string(Installer installer);
 
 // The result of trying to lock an environment for one install.
 struct LockAttempt {
-  bool acquired = false;            // false: another install holds it
-  std::optional<long> holder_pid;   // the holder's pid, as it wrote it into the lock file
-  std::string lock_path;            // the lock file used
-  std::string note;                 // e.g. "no lock file could be created: ..." (acquired anyway)
-  std::shared_ptr<void> handle;     // keeps the lock; released when the last copy goes
+  bool acquired = false;           // false: another install holds it
+  std::optional<long> holder_pid;  // the holder's pid, as it wrote it into the lock file
+  std::string lock_path;           // the lock file used
+  std::string note;                // e.g. "no lock file could be created: ..." (acquired anyway)
+  std::shared_ptr<void> handle;    // keeps the lock; released when the last copy goes
 };
 
 // Locks environment directory `env_dir` (a venv, a conda env, an interpreter's
@@ -68,11 +68,11 @@ struct InstallRequest {
   // After Ctrl-C, how long the installer may take to stop before it is killed.
   std::chrono::milliseconds interrupt_grace{std::chrono::seconds(10)};
   Installer installer = Installer::kPip;
-  std::string installer_program;           // uv / conda / mamba executable (pip: unused)
-  std::optional<std::string> env_dir;      // environment to lock when not a venv (sys.prefix)
-  EnvLocker locker;                        // unset: no lock (dry runs, library use)
-  Verifier verifier;                       // unset: only `import torch` is checked
-  PipSettings pip_settings;                // pip's own index settings (read_pip_settings), for the build check
+  std::string installer_program;       // uv / conda / mamba executable (pip: unused)
+  std::optional<std::string> env_dir;  // environment to lock when not a venv (sys.prefix)
+  EnvLocker locker;                    // unset: no lock (dry runs, library use)
+  Verifier verifier;                   // unset: only `import torch` is checked
+  PipSettings pip_settings;  // pip's own index settings (read_pip_settings), for the build check
 };
 
 // What ended an install that did not succeed (the internal type; JSON keeps the
@@ -86,7 +86,7 @@ enum class InstallFailure {
   kInterrupted,        // Ctrl-C ("interrupted")
   kEnvironmentFailed,  // the venv / conda env could not be created
   kNotStarted,         // the installer could not be run
-  kInstallerFailed,    // the installer failed (failure_id: the catalogue's id, or none when unknown)
+  kInstallerFailed,  // the installer failed (failure_id: the catalogue's id, or none when unknown)
   kIndexWithoutTorch,  // the index lists no torch ("index-without-torch")
   kEveryIndexFailed,   // each index failed in a way the next one might not
   kImportFailed,       // installed, `import torch` fails
@@ -106,15 +106,16 @@ enum class Remedy {
 // `tries_on_index` / `tries_in_install`: how often this failure was already seen on
 // this index / in this install (each rule counts one of them). conda has no
 // --no-cache-dir, so its MemoryError stops. Unknown failures stop.
-Remedy remedy_for(std::string_view failure_id, int tries_on_index, int tries_in_install, Installer installer);
+Remedy remedy_for(std::string_view failure_id, int tries_on_index, int tries_in_install,
+                  Installer installer);
 
 struct InstallOutcome {
   bool ok = false;
   InstallFailure failure = InstallFailure::kNone;
   std::vector<std::vector<std::string>> commands;  // every argv run (or, dry run, to run)
   std::optional<std::string> failure_id;           // catalogue id of the failure, when known
-  std::string message;                             // what happened and the fix
-  std::string state;                               // what the environment holds now
+  Text message;                                    // what happened and the fix
+  Text state;                                      // what the environment holds now
   std::string output_tail;                         // installer's last lines on an unknown failure
   std::string installed_version;                   // torch.__version__ after a successful install
   std::string installer;                           // "pip", "uv", "conda", "mamba"
@@ -123,7 +124,7 @@ struct InstallOutcome {
   std::optional<VerifyReport> verify;              // the verify report after installing
   std::string verify_error;                        // why verify could not run, when it could not
   std::string lock_path;                           // the lock file held during the install
-  std::vector<std::string> notes;                  // lock notes and the like
+  std::vector<Text> notes;                         // lock notes, the mirrors to try, and the like
   std::chrono::milliseconds elapsed{0};
 };
 
@@ -136,7 +137,7 @@ Status check_index_url(const std::string& url, bool allow_insecure);
 // the plan's index (mirror_variant; a PyPI plan expects none). A missing local version
 // is accepted (macOS and some aarch64 wheels on pytorch.org have none), and nightly
 // plans are not judged. Returns "torch 2.12.0+cu126, not the planned 2.12.0+cpu".
-std::optional<std::string> installed_build_mismatch(const model::Plan& plan, std::string_view installed);
+std::optional<Text> installed_build_mismatch(const model::Plan& plan, std::string_view installed);
 
 // The requirement strings for the plan: "torch==2.12.0", "torchvision==0.27.0"...;
 // a nightly plan (torch "nightly"): "--pre" and the packages of the plan's command.
@@ -159,25 +160,28 @@ struct SourceOrder {
   std::vector<std::string> notes;
 };
 Expected<SourceOrder> resolve_install_sources(host::HttpClient& http, const MirrorList& list,
-                                              const std::vector<std::string>& specs, const model::Plan& plan,
-                                              bool allow_insecure, const MirrorProbeOptions& options = {});
+                                              const std::vector<std::string>& specs,
+                                              const model::Plan& plan, bool allow_insecure,
+                                              const MirrorProbeOptions& options = {});
 
 // The pip argv for one attempt.
-std::vector<std::string> pip_install_argv(const std::string& python, const std::vector<std::string>& requirements,
+std::vector<std::string> pip_install_argv(const std::string& python,
+                                          const std::vector<std::string>& requirements,
                                           const IndexSource& source, bool no_cache_dir);
 
 // uv's pip interface (astral-sh/uv crates/uv-cli/src/lib.rs PipInstallArgs: `--python`
 // names the target interpreter; --index-url / --find-links as pip's; crates/uv-cache/
 // src/cli.rs: `--no-cache`, alias --no-cache-dir).
 std::vector<std::string> uv_install_argv(const std::string& uv, const std::string& python,
-                                         const std::vector<std::string>& requirements, const IndexSource& source,
-                                         bool no_cache);
+                                         const std::vector<std::string>& requirements,
+                                         const IndexSource& source, bool no_cache);
 
 // conda/mamba: `PROGRAM install -y -p PREFIX <the plan's packages and -c channels>`
 // (the plan's argv after "install", as pytorch.org's previous-versions page writes it;
 // -y and -p are conda's documented `conda install` flags). Error when the plan has no
 // conda command.
-Expected<std::vector<std::string>> conda_install_argv(const std::string& program, const std::string& prefix,
+Expected<std::vector<std::string>> conda_install_argv(const std::string& program,
+                                                      const std::string& prefix,
                                                       const model::Plan& plan);
 
 // What an interpreter says about itself (one short process, argv only).
@@ -185,20 +189,22 @@ struct InterpreterInfo {
   std::string executable;  // sys.executable
   std::string version;     // "3.11" (major.minor)
   int bits = 64;
-  std::string prefix;      // sys.prefix: the environment it installs into
+  std::string prefix;  // sys.prefix: the environment it installs into
   // PEP 668: the stdlib directory holds EXTERNALLY-MANAGED and this is not a venv
   // (pip and uv then refuse to install unless told --break-system-packages).
   bool externally_managed = false;
 };
-Expected<InterpreterInfo> describe_interpreter(host::Host& host, const std::string& python,
-                                               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+Expected<InterpreterInfo> describe_interpreter(
+    host::Host& host, const std::string& python,
+    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // Runs the install: checks the request, locks the environment, creates the venv
 // (conda env) when asked, then the attempt loop (indexes in order; remedy_for decides
 // after each failure), then verifies. `progress` receives torchup's own step lines
 // and the installer's output as it arrives. Time comes from host.clock.
-InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catalogue, const InstallRequest& request,
-                           const std::function<void(std::string_view)>& progress);
+InstallOutcome run_install(host::Host& host, const data::FailureCatalogue& catalogue,
+                           const InstallRequest& request,
+                           const std::function<void(const Text&)>& progress);
 
 nlohmann::json to_json(const InstallOutcome& outcome);
 

@@ -4,15 +4,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/message.h"
 #include "util/strings.h"
 
 namespace torchup::act {
 
 const char* to_string(CheckStatus status) {
   switch (status) {
-    case CheckStatus::kPass: return "pass";
-    case CheckStatus::kFail: return "fail";
-    case CheckStatus::kSkip: return "skip";
+    case CheckStatus::kPass:
+      return "pass";
+    case CheckStatus::kFail:
+      return "fail";
+    case CheckStatus::kSkip:
+      return "skip";
   }
   return "unknown";
 }
@@ -32,9 +36,10 @@ Expected<std::string> resolve_python(const host::Host& host, const std::string& 
     if (host.fs.is_dir(given)) {
       // A venv or conda env directory instead of its interpreter: the user's mistake (exit 2).
       const std::string inside = host::venv_python(host, given);
-      return make_error(ErrorKind::kUsage, "--python " + given + " is a directory, not an interpreter",
-                        host.fs.is_executable(inside) ? "did you mean --python " + inside + "?"
-                                                      : "give the interpreter itself, e.g. " + inside);
+      return make_error(
+          ErrorKind::kUsage, "--python " + given + " is a directory, not an interpreter",
+          host.fs.is_executable(inside) ? "did you mean --python " + inside + "?"
+                                        : "give the interpreter itself, e.g. " + inside);
     }
     if (!host.fs.exists(given)) {
       return make_error(ErrorKind::kNotFound, "Python interpreter " + given + " does not exist",
@@ -59,8 +64,9 @@ Expected<VerifyReport> verify_python(host::Host& host, data::DataStore& store,
   } else if (auto found = default_python(host)) {
     python = *found;
   } else {
-    return make_error(ErrorKind::kNotFound, "no Python interpreter found (no active venv/conda "
-                                            "environment and no python3 on PATH)",
+    return make_error(ErrorKind::kNotFound,
+                      "no Python interpreter found (no active venv/conda "
+                      "environment and no python3 on PATH)",
                       "pass --python PATH");
   }
   VerifyReport report;
@@ -68,8 +74,11 @@ Expected<VerifyReport> verify_python(host::Host& host, data::DataStore& store,
   report.machine = scan_machine_gpus(host.fs);
   report.run = run_probe(host, python, options.timeout);
   auto pairing = load_pairing_table(store);
-  if (!pairing) report.notes.push_back("torchvision/torchaudio pairing not checked: " +
-                                       pairing.error().message);
+  if (!pairing) {
+    report.notes.push_back(tr("verify.pairing-not-checked",
+                              "torchvision/torchaudio pairing not checked: {error}",
+                              {{"error", pairing.error().message}}));
+  }
   report.checks = evaluate_probe(report.run, report.machine, pairing ? &*pairing : nullptr);
   return report;
 }
@@ -80,6 +89,10 @@ nlohmann::json to_json(const Check& check) {
                       {"status", to_string(check.status)},
                       {"reason", check.reason.str()}};
   j["fix"] = check.fix.empty() ? nlohmann::json() : nlohmann::json(check.fix.str());
+  // Each text's message id and arguments, for a front end that speaks another language.
+  j["messages"] = {{"title", model::message_json(check.title)},
+                   {"reason", model::message_json(check.reason)}};
+  if (!check.fix.empty()) j["messages"]["fix"] = model::message_json(check.fix);
   return j;
 }
 
@@ -139,7 +152,8 @@ nlohmann::json to_json(const VerifyReport& report) {
   json checks = json::array();
   for (const auto& c : report.checks) checks.push_back(to_json(c));
   j["checks"] = checks;
-  j["notes"] = report.notes;
+  j["notes"] = json::array();
+  for (const auto& note : report.notes) j["notes"].push_back(note.str());
   return j;
 }
 

@@ -12,17 +12,15 @@
 
 #include <chrono>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "act/verify_probe.h"
 #include "data/store.h"
 #include "host/host.h"
 #include "util/expected.h"
-
 #include "util/text.h"
 
 namespace torchup::act {
@@ -31,8 +29,8 @@ enum class CheckStatus { kPass, kFail, kSkip };
 const char* to_string(CheckStatus status);
 
 struct Check {
-  std::string id;      // stable key for --json: "import_torch", "matmul[0]"...
-  Text title;   // for people: "import torch" (a message, or free text)
+  std::string id;  // stable key for --json: "import_torch", "matmul[0]"...
+  Text title;      // for people: "import torch" (a message, or free text)
   CheckStatus status = CheckStatus::kSkip;
   Text reason;  // why it passed/failed/was skipped, one line
   Text fix;     // the next step when it failed; may be empty
@@ -44,7 +42,7 @@ struct MachineGpus {
   bool scanned = false;  // false: could not look (no /sys, --root without it...)
   int nvidia = 0;
   int amd = 0;
-  std::string source;    // "/sys/bus/pci/devices"
+  std::string source;  // "/sys/bus/pci/devices"
 };
 
 // Counts display-class PCI devices by vendor (0x10de NVIDIA, 0x1002 AMD; PCI-SIG
@@ -69,13 +67,13 @@ const char* to_string(ProbeOutcome outcome);
 
 struct ProbeRun {
   ProbeOutcome outcome = ProbeOutcome::kNotStarted;
-  std::string python;        // the interpreter as given
+  std::string python;  // the interpreter as given
   std::optional<ProbeOutput> output;
-  Text problem;              // for people, when outcome != kOk (a message)
+  Text problem;  // for people, when outcome != kOk (a message)
   int exit_code = -1;
   int signal = 0;
-  std::string stderr_tail;   // last lines of stderr (crash reports, tracebacks)
-  std::string stdout_tail;   // last lines of stdout when it was garbage
+  std::string stderr_tail;      // last lines of stderr (crash reports, tracebacks)
+  std::string stdout_tail;      // last lines of stdout when it was garbage
   bool python_too_old = false;  // a Python 2 interpreter: PyTorch needs Python 3
 };
 
@@ -104,8 +102,8 @@ struct VerifyReport {
   ProbeRun run;
   MachineGpus machine;
   std::vector<Check> checks;
-  std::vector<std::string> notes;  // e.g. pairing data unavailable
-  bool ok() const;                 // no check failed
+  std::vector<Text> notes;  // e.g. pairing data unavailable
+  bool ok() const;          // no check failed
 };
 
 // The whole `verify` for a Python interpreter. Errors only for "there is nothing

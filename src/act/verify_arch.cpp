@@ -12,8 +12,7 @@ namespace torchup::act {
 
 namespace {
 
-Check make(std::string id, std::string title, CheckStatus status, std::string reason,
-           std::string fix = {}) {
+Check make(std::string id, Text title, CheckStatus status, Text reason, Text fix = {}) {
   return Check{std::move(id), std::move(title), status, std::move(reason), std::move(fix)};
 }
 
@@ -49,42 +48,57 @@ bool same_release(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-std::optional<std::string> driver_too_old(const ProbeTorch& torch) {
+std::optional<Text> driver_too_old(const ProbeTorch& torch) {
   if (!torch.cuda || !torch.driver_cuda) return std::nullopt;
   auto build = DottedVersion::parse(*torch.cuda);
   auto driver = DottedVersion::parse(*torch.driver_cuda);
   if (!build || !driver || driver->major() >= build->major()) return std::nullopt;
-  return fmt::format("the driver supports CUDA {} but this torch needs CUDA {}.x", driver->str(),
-                     build->major());
+  return tr("verify.driver-too-old",
+            "the driver supports CUDA {driver} but this torch needs CUDA {major}.x",
+            {{"driver", driver->str()}, {"major", std::to_string(build->major())}});
 }
 
 Check arch_check(const ProbeTorch& torch, const ProbeGpu& gpu) {
   const std::string n = std::to_string(gpu.index);
   const std::string id = "arch[" + n + "]";
-  const std::string title = "arch of cuda:" + n + " in torch.cuda.get_arch_list()";
+  const Text title = tr("verify.title-arch", "arch of {device} in torch.cuda.get_arch_list()",
+                        {{"device", "cuda:" + n}});
   if (torch.arch_list.empty()) {
-    return make(id, title, CheckStatus::kSkip, "torch reports no arch list");
+    return make(id, title, CheckStatus::kSkip,
+                tr("verify.arch-no-list", "torch reports no arch list"));
   }
   const std::string listed = str::join(torch.arch_list, " ");
   if (torch.hip) {
-    if (!gpu.gcn_arch) return make(id, title, CheckStatus::kSkip, "torch does not report the gfx target");
+    if (!gpu.gcn_arch) {
+      return make(id, title, CheckStatus::kSkip,
+                  tr("verify.arch-no-gfx", "torch does not report the gfx target"));
+    }
     for (const auto& a : torch.arch_list) {
       if (str::starts_with(a, *gpu.gcn_arch)) {
-        return make(id, title, CheckStatus::kPass, *gpu.gcn_arch + " is in [" + listed + "]");
+        return make(id, title, CheckStatus::kPass,
+                    tr("verify.arch-listed", "{arch} is in [{list}]",
+                       {{"arch", *gpu.gcn_arch}, {"list", listed}}));
       }
     }
-    return make(id, title, CheckStatus::kFail,
-                *gpu.gcn_arch + " is not in this ROCm build's list [" + listed + "]",
-                "install a ROCm build that lists " + *gpu.gcn_arch + " (see `torchup plan`)");
+    return make(
+        id, title, CheckStatus::kFail,
+        tr("verify.arch-not-in-rocm", "{arch} is not in this ROCm build's list [{list}]",
+           {{"arch", *gpu.gcn_arch}, {"list", listed}}),
+        tr("verify.fix-arch-rocm", "install a ROCm build that lists {arch} (see `torchup plan`)",
+           {{"arch", *gpu.gcn_arch}}));
   }
   auto cap = gpu.capability ? DottedVersion::parse(*gpu.capability) : std::nullopt;
-  if (!cap) return make(id, title, CheckStatus::kSkip, "compute capability unknown");
+  if (!cap)
+    return make(id, title, CheckStatus::kSkip,
+                tr("verify.arch-no-capability", "compute capability unknown"));
   const std::string sm = fmt::format("sm_{}{}", cap->major(), cap->minor());
   std::optional<std::string> same_major, ptx;
   for (const auto& a : torch.arch_list) {
     if (auto s = arch_number(a, "sm_")) {
       if (s->first == cap->major() && s->second == cap->minor()) {
-        return make(id, title, CheckStatus::kPass, sm + " is in [" + listed + "]");
+        return make(
+            id, title, CheckStatus::kPass,
+            tr("verify.arch-listed", "{arch} is in [{list}]", {{"arch", sm}, {"list", listed}}));
       }
       if (s->first == cap->major() && s->second < cap->minor()) same_major = a;
     } else if (auto p = arch_number(a, "compute_")) {
@@ -92,20 +106,26 @@ Check arch_check(const ProbeTorch& torch, const ProbeGpu& gpu) {
     }
   }
   if (same_major) {
-    return make(id, title, CheckStatus::kPass,
-                sm + " runs the " + *same_major + " code (same major, binary compatible)");
+    return make(
+        id, title, CheckStatus::kPass,
+        tr("verify.arch-same-major", "{arch} runs the {code} code (same major, binary compatible)",
+           {{"arch", sm}, {"code", *same_major}}));
   }
   if (ptx) {
     return make(id, title, CheckStatus::kPass,
-                sm + " is covered only by " + *ptx +
-                    " PTX, compiled at first use (slow start; a build with " + sm + " is better)");
+                tr("verify.arch-ptx",
+                   "{arch} is covered only by {ptx} PTX, compiled at first use (slow start; a "
+                   "build with {arch} is better)",
+                   {{"arch", sm}, {"ptx", *ptx}}));
   }
   return make(id, title, CheckStatus::kFail,
-              fmt::format("{} (compute capability {}) is not in [{}]: this build has no code for "
-                          "this GPU",
-                          sm, cap->str(), listed),
-              "install a build whose arch list covers " + cap->str() +
-                  ": `torchup plan` picks one");
+              tr("verify.arch-missing",
+                 "{arch} (compute capability {capability}) is not in [{list}]: this build has "
+                 "no code for this GPU",
+                 {{"arch", sm}, {"capability", cap->str()}, {"list", listed}}),
+              tr("verify.fix-arch",
+                 "install a build whose arch list covers {capability}: `torchup plan` picks one",
+                 {{"capability", cap->str()}}));
 }
 
 namespace {
@@ -155,7 +175,8 @@ Check package_check(const std::string& name, const ProbePackage& package, const 
   std::vector<std::string> series_latest;  // per series: the newest release recorded for it
   std::vector<std::string> series;         // minor series paired with this torch series
   if (pairing) {
-    if (auto it = pairing->find(torch_release); it != pairing->end()) expected = versions_of(it->second);
+    if (auto it = pairing->find(torch_release); it != pairing->end())
+      expected = versions_of(it->second);
     for (const auto& [torch_version, p] : *pairing) {  // std::map: versions in text order
       if (series_of(torch_version) != torch_series) continue;
       for (const auto& v : versions_of(p)) {
@@ -174,52 +195,78 @@ Check package_check(const std::string& name, const ProbePackage& package, const 
     }
   }
   const std::vector<std::string>& hint_versions = !expected.empty() ? expected : series_latest;
-  const std::string install_hint =
-      !hint_versions.empty()
-          ? fmt::format("pip install {}=={} from the same index as torch", name, hint_versions.back())
-          : "reinstall " + name + " from the same index and in the same command as torch";
+  Text install_hint = tr("verify.fix-package-reinstall",
+                         "reinstall {package} from the same index and in the same command as torch",
+                         {{"package", name}});
+  if (!hint_versions.empty()) {
+    install_hint = tr("verify.fix-package-pin",
+                      "pip install {package}=={version} from the same index as torch",
+                      {{"package", name}, {"version", hint_versions.back()}});
+  }
   if (package.error) {
     return make(name, title, CheckStatus::kFail, str::sanitize(*package.error, 300),
-                install_hint + " (a failed import usually means it was built for another torch)");
+                tr("verify.fix-package-import",
+                   "{fix} (a failed import usually means it was built for another torch)",
+                   {{"fix", install_hint}}));
   }
   if (!package.installed || !package.version) {
-    return make(name, title, CheckStatus::kSkip, "not installed (optional)");
+    return make(name, title, CheckStatus::kSkip,
+                tr("verify.package-not-installed", "not installed (optional)"));
   }
   const std::string& version = *package.version;
   const std::string torch_local = local_of(torch.version);
   const std::string local = local_of(version);
   if (is_variant_label(torch_local) && is_variant_label(local) && torch_local != local) {
     return make(name, title, CheckStatus::kFail,
-                fmt::format("{} {} is a +{} build but torch {} is +{}", name, version, local,
-                            torch.version, torch_local),
+                tr("verify.package-variant",
+                   "{package} {version} is a +{local} build but torch {torch} is +{torch_local}",
+                   {{"package", name},
+                    {"version", version},
+                    {"local", local},
+                    {"torch", torch.version},
+                    {"torch_local", torch_local}}),
                 install_hint);
   }
   if (series.empty()) {
     return make(name, title, CheckStatus::kPass,
-                fmt::format("{} {} (no pairing data for torch {}; not compared)", name, version,
-                            torch_release));
+                tr("verify.package-no-pairing",
+                   "{package} {version} (no pairing data for torch {torch}; not compared)",
+                   {{"package", name}, {"version", version}, {"torch", torch_release}}));
   }
   const std::string installed = release_of(version);
-  const std::string build_note =
-      is_distribution_build(version)
-          ? fmt::format("; note: {} is a distribution or pre-release build", version)
-          : "";
+  // "; note: 0.14.1a0 is a distribution or pre-release build" after the verdict.
+  auto with_build_note = [&](Text verdict) {
+    if (!is_distribution_build(version)) return verdict;
+    return tr("verify.package-distribution-note",
+              "{verdict}; note: {version} is a distribution or pre-release build",
+              {{"verdict", std::move(verdict)}, {"version", version}});
+  };
   if (std::any_of(expected.begin(), expected.end(),
                   [&](const std::string& e) { return same_release(installed, e); })) {
-    return make(name, title, CheckStatus::kPass,
-                fmt::format("{} {} pairs with torch {}{}", name, version, torch_release,
-                            build_note));
+    return make(
+        name, title, CheckStatus::kPass,
+        with_build_note(tr("verify.package-pairs", "{package} {version} pairs with torch {torch}",
+                           {{"package", name}, {"version", version}, {"torch", torch_release}})));
   }
   if (std::find(series.begin(), series.end(), series_of(version)) != series.end()) {
-    std::string released = expected.empty()
-                               ? "no release of torch " + torch_release + " is recorded"
-                               : fmt::format("torch {} was released with {} {}", torch_release,
-                                             name, str::join(expected, " or "));
-    return make(name, title, CheckStatus::kPass,
-                fmt::format("{} {} is in the {}.x series that pairs with torch {}.x; note: {}, "
-                            "a patch difference within the series is compatible{}",
-                            name, version, series_of(version), torch_series, released,
-                            build_note));
+    Text released = tr("verify.package-no-release", "no release of torch {torch} is recorded",
+                       {{"torch", torch_release}});
+    if (!expected.empty()) {
+      released = tr(
+          "verify.package-released-with", "torch {torch} was released with {package} {versions}",
+          {{"torch", torch_release}, {"package", name}, {"versions", str::join(expected, " or ")}});
+    }
+    return make(
+        name, title, CheckStatus::kPass,
+        with_build_note(tr("verify.package-same-series",
+                           "{package} {version} is in the {series}.x series that pairs with torch "
+                           "{torch_series}.x; "
+                           "note: {released}, a patch difference within the series is compatible",
+                           {{"package", name},
+                            {"version", version},
+                            {"series", series_of(version)},
+                            {"torch_series", torch_series},
+                            {"released", std::move(released)}})));
   }
   std::string released_with;
   if (pairing) {
@@ -233,12 +280,19 @@ Check package_check(const std::string& name, const ProbePackage& package, const 
   if (pairs_with.empty()) {
     for (const auto& s : series) pairs_with.push_back(s + ".x");
   }
-  return make(name, title, CheckStatus::kFail,
-              fmt::format("{} {} does not pair with torch {} (which pairs with {} {}){}", name,
-                          version, torch_release, name, str::join(pairs_with, " or "),
-                          released_with.empty() ? "" : "; it was released with torch " +
-                                                           released_with),
-              install_hint);
+  Text verdict = tr(
+      "verify.package-mismatch",
+      "{package} {version} does not pair with torch {torch} (which pairs with {package} {pairs})",
+      {{"package", name},
+       {"version", version},
+       {"torch", torch_release},
+       {"pairs", str::join(pairs_with, " or ")}});
+  if (!released_with.empty()) {
+    verdict =
+        tr("verify.package-mismatch-released", "{verdict}; it was released with torch {torch}",
+           {{"verdict", std::move(verdict)}, {"torch", released_with}});
+  }
+  return make(name, title, CheckStatus::kFail, verdict, install_hint);
 }
 
 }  // namespace torchup::act

@@ -12,7 +12,7 @@ namespace torchup::act {
 // driver's CUDA major (torch._C._cuda_getDriverVersion) is below the build's
 // major: minor-version compatibility only works within one major (NVIDIA CUDA
 // Compatibility guide, "Minor Version Compatibility").
-std::optional<std::string> driver_too_old(const ProbeTorch& torch);
+std::optional<Text> driver_too_old(const ProbeTorch& torch);
 
 // Is the GPU's arch among the build's compiled arches? CUDA: sm_XY present, or
 // sm_XZ with Z <= Y (cubins run on later minors of the same major: NVIDIA CUDA

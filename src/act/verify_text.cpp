@@ -48,10 +48,11 @@ void render_check(std::ostream& out, const Check& c, std::size_t width, const Te
     std::string tag = c.status == CheckStatus::kPass   ? style.green("PASS")
                       : c.status == CheckStatus::kFail ? style.red("FAIL")
                                                        : style.yellow("SKIP");
-    out << "  " << tag << "  " << padded(style.t(c.title), width) << "  " << style.t(c.reason) << "\n";
+    out << "  " << tag << "  " << padded(style.t(c.title), width) << "  " << style.t(c.reason)
+        << "\n";
     if (c.status == CheckStatus::kFail && !c.fix.empty()) {
-      out << std::string(10, ' ') << style.bold(style.t(tr("verify.fix-label", "fix:"))) << " " << style.t(c.fix)
-          << "\n";
+      out << std::string(10, ' ') << style.bold(style.t(tr("verify.fix-label", "fix:"))) << " "
+          << style.t(c.fix) << "\n";
     }
   }
 }
@@ -67,17 +68,21 @@ void render_checks(std::ostream& out, const std::vector<Check>& checks, const Te
 
 void render_summary(std::ostream& out, const std::vector<Check>& checks, const TextStyle& style) {
   auto count = [&](CheckStatus s) {
-    return std::count_if(checks.begin(), checks.end(), [&](const Check& c) { return c.status == s; });
+    return std::count_if(checks.begin(), checks.end(),
+                         [&](const Check& c) { return c.status == s; });
   };
   auto pass = count(CheckStatus::kPass), fail = count(CheckStatus::kFail),
        skip = count(CheckStatus::kSkip);
   const Text counts = tr("verify.counts", "{pass} passed, {fail} failed, {skip} skipped",
-                         {{"pass", std::to_string(pass)}, {"fail", std::to_string(fail)}, {"skip", std::to_string(skip)}});
+                         {{"pass", std::to_string(pass)},
+                          {"fail", std::to_string(fail)},
+                          {"skip", std::to_string(skip)}});
   if (fail == 0) {
-    out << style.green(style.t(tr("verify.ok", "OK"))) << style.t(tr("verify.colon", ": ")) << style.t(counts) << "\n";
+    out << style.green(style.t(tr("verify.ok", "OK"))) << style.t(tr("verify.colon", ": "))
+        << style.t(counts) << "\n";
   } else {
-    out << style.red(style.t(tr("verify.problems", "PROBLEMS"))) << style.t(tr("verify.colon", ": ")) << style.t(counts)
-        << "\n";
+    out << style.red(style.t(tr("verify.problems", "PROBLEMS")))
+        << style.t(tr("verify.colon", ": ")) << style.t(counts) << "\n";
   }
 }
 
@@ -91,7 +96,8 @@ void render_verify(std::ostream& out, const VerifyReport& report, const TextStyl
       indented(out, *report.run.output->torch->rand_text, "          ", style);
     }
     if (c.id == "probe" && !report.run.stderr_tail.empty()) {
-      out << "          " << style.t(tr("verify.stderr-tail", "last lines of its error output:")) << "\n";
+      out << "          " << style.t(tr("verify.stderr-tail", "last lines of its error output:"))
+          << "\n";
       indented(out, report.run.stderr_tail, "            ", style);
     }
     if (c.id == "probe" && !report.run.stdout_tail.empty()) {
@@ -99,7 +105,8 @@ void render_verify(std::ostream& out, const VerifyReport& report, const TextStyl
       indented(out, report.run.stdout_tail, "            ", style);
     }
   }
-  for (const auto& note : report.notes) out << "  " << style.dim("note: " + note) << "\n";
+  for (const auto& note : report.notes)
+    out << "  " << style.dim(style.t(tr("verify.note", "note: {note}", {{"note", note}}))) << "\n";
   out << "\n";
   render_summary(out, report.checks, style);
 }

@@ -32,7 +32,8 @@ bool is_yes(const std::optional<std::string>& answer, bool default_yes) {
 Status check_options(const InstallOptions& options) {
   if (!options.plan.root.empty() || !options.plan.profile.empty()) {
     const std::string flag = options.plan.root.empty() ? "--profile" : "--root";
-    return make_error(ErrorKind::kUsage, flag + " describes another machine; install only runs on this one",
+    return make_error(ErrorKind::kUsage,
+                      flag + " describes another machine; install only runs on this one",
                       "use `torchup plan " + flag + " ...` to see that machine's plan");
   }
   const std::vector<std::string> installers{"auto", "pip", "uv", "conda", "mamba"};
@@ -53,13 +54,23 @@ void judge_pep668(PreparedInstall& p, const InstallOptions& options) {
     return;
   }
   if (installer == act::Installer::kPip && p.pip_settings.break_system_packages) {
-    p.pep668 = p.interpreter + " is externally managed (PEP 668), but pip's break-system-packages (" +
-               p.pip_settings.break_system_packages->origin + ") is on: pip will install into " + p.described.prefix +
-               " over the system's own packages, which can break them; --venv ~/.venvs/torch is the safe choice";
+    p.pep668 = tr(
+        "install.pep668-break-system-packages",
+        "{python} is externally managed (PEP 668), but pip's break-system-packages ({origin}) is "
+        "on: pip "
+        "will install into {prefix} over the system's own packages, which can break them; --venv "
+        "~/.venvs/torch is the safe choice",
+        {{"python", p.interpreter},
+         {"origin", p.pip_settings.break_system_packages->origin},
+         {"prefix", p.described.prefix}});
   } else {
-    p.pep668 = p.interpreter + " is externally managed (PEP 668): " + act::to_string(installer) +
-               " will refuse to install into " + p.described.prefix +
-               ". Install into a virtual environment instead: add --venv ~/.venvs/torch";
+    p.pep668 = tr("install.pep668-refuses",
+                  "{python} is externally managed (PEP 668): {installer} will refuse to install "
+                  "into {prefix}. "
+                  "Install into a virtual environment instead: add --venv ~/.venvs/torch",
+                  {{"python", p.interpreter},
+                   {"installer", act::to_string(installer)},
+                   {"prefix", p.described.prefix}});
     p.pep668_blocks = true;
   }
   p.notes.push_back(p.pep668);
@@ -70,18 +81,25 @@ void judge_pep668(PreparedInstall& p, const InstallOptions& options) {
 InstallEnd end_of(const act::InstallOutcome& outcome) {
   if (outcome.ok) return InstallEnd::kInstalled;
   switch (outcome.failure) {
-    case act::InstallFailure::kNoFit: return InstallEnd::kNoFit;
-    case act::InstallFailure::kVerifyFailed: return InstallEnd::kVerifyFailed;
-    case act::InstallFailure::kWrongBuild: return InstallEnd::kWrongBuild;
-    case act::InstallFailure::kInterrupted: return InstallEnd::kInterrupted;
-    default: return InstallEnd::kFailed;
+    case act::InstallFailure::kNoFit:
+      return InstallEnd::kNoFit;
+    case act::InstallFailure::kVerifyFailed:
+      return InstallEnd::kVerifyFailed;
+    case act::InstallFailure::kWrongBuild:
+      return InstallEnd::kWrongBuild;
+    case act::InstallFailure::kInterrupted:
+      return InstallEnd::kInterrupted;
+    default:
+      return InstallEnd::kFailed;
   }
 }
 
-Expected<InstallerChoice> choose_installer(const host::Host& host, const model::Plan& plan, const std::string& asked) {
+Expected<InstallerChoice> choose_installer(const host::Host& host, const model::Plan& plan,
+                                           const std::string& asked) {
   InstallerChoice choice;
   if (plan.package == "libtorch") {
-    return make_error(ErrorKind::kUsage, "install installs Python packages; LibTorch is a zip archive",
+    return make_error(ErrorKind::kUsage,
+                      "install installs Python packages; LibTorch is a zip archive",
                       "download it with the link from `torchup select --package libtorch`");
   }
   if (plan.package == "conda") {
@@ -90,24 +108,28 @@ Expected<InstallerChoice> choose_installer(const host::Host& host, const model::
                         "plan for pip with --package pip (or --package uv)");
     }
     if (asked == "mamba") {
-      if (auto mamba = host::find_program(host, "mamba")) return InstallerChoice{act::Installer::kMamba, *mamba, ""};
+      if (auto mamba = host::find_program(host, "mamba"))
+        return InstallerChoice{act::Installer::kMamba, *mamba, ""};
       choice.note = "mamba is not on PATH; using conda";
     }
     auto conda = host::find_program(host, "conda");
     if (!conda) {
-      return make_error(ErrorKind::kEnvironment, "the plan installs with conda, but conda is not on PATH",
-                        "activate your conda installation (Miniforge) or plan for pip with --package pip");
+      return make_error(
+          ErrorKind::kEnvironment, "the plan installs with conda, but conda is not on PATH",
+          "activate your conda installation (Miniforge) or plan for pip with --package pip");
     }
     choice.installer = act::Installer::kConda;
     choice.program = *conda;
     return choice;
   }
   if (asked == "conda" || asked == "mamba") {
-    return make_error(ErrorKind::kUsage, "--installer " + asked + " needs a conda plan",
-                      "add --package conda (pytorch.org published conda packages up to torch 2.5.1)");
+    return make_error(
+        ErrorKind::kUsage, "--installer " + asked + " needs a conda plan",
+        "add --package conda (pytorch.org published conda packages up to torch 2.5.1)");
   }
   if (asked == "uv" || (asked == "auto" && plan.package == "uv")) {
-    if (auto uv = host::find_program(host, "uv")) return InstallerChoice{act::Installer::kUv, *uv, ""};
+    if (auto uv = host::find_program(host, "uv"))
+      return InstallerChoice{act::Installer::kUv, *uv, ""};
     choice.note = "uv is not on PATH; using pip with the same packages and index";
   }
   return choice;
@@ -123,14 +145,19 @@ StartDecision decide_start(const StartSituation& s) {
 
 int exit_code(InstallEnd end) {
   switch (end) {
-    case InstallEnd::kInstalled: return 0;
-    case InstallEnd::kNoFit: return exit_code_for(ErrorKind::kNoFit);
+    case InstallEnd::kInstalled:
+      return 0;
+    case InstallEnd::kNoFit:
+      return exit_code_for(ErrorKind::kNoFit);
     case InstallEnd::kDeclined:
     case InstallEnd::kStopped:
     case InstallEnd::kVerifyFailed:
-    case InstallEnd::kWrongBuild: return 1;
-    case InstallEnd::kFailed: return exit_code_for(ErrorKind::kEnvironment);
-    case InstallEnd::kInterrupted: return 130;
+    case InstallEnd::kWrongBuild:
+      return 1;
+    case InstallEnd::kFailed:
+      return exit_code_for(ErrorKind::kEnvironment);
+    case InstallEnd::kInterrupted:
+      return 130;
   }
   return 3;
 }
@@ -138,13 +165,16 @@ int exit_code(InstallEnd end) {
 // --venv DIR as the real run would meet it: a file or a directory of something else
 // is refused before anything runs (dry run included); an existing venv is used as it
 // is (its own interpreter), never described as "the new venv".
-Status check_venv(const host::Host& host, InstallOptions& options, std::vector<std::string>& notes) {
+Status check_venv(const host::Host& host, InstallOptions& options, std::vector<Text>& notes) {
   if (options.venv.empty()) return Ok{};
   std::error_code ec;
   const std::string dir = std::filesystem::absolute(options.venv, ec).lexically_normal().string();
   if (host.fs.exists(dir) && !host.fs.is_dir(dir)) {
-    return make_error(ErrorKind::kUsage, "--venv " + options.venv + " is a file, not a directory",
-                      "choose a new directory for the venv, e.g. --venv ~/.venvs/torch");
+    return make_error(ErrorKind::kUsage,
+                      tr("install.venv-is-file", "--venv {path} is a file, not a directory",
+                         {{"path", options.venv}}),
+                      tr("install.hint-venv-is-file",
+                         "choose a new directory for the venv, e.g. --venv ~/.venvs/torch"));
   }
   // Empty, or holding only another torchup's install lock (that install is making the
   // venv right now; the lock says so below): a new venv.
@@ -154,14 +184,25 @@ Status check_venv(const host::Host& host, InstallOptions& options, std::vector<s
   const std::string python = host::venv_python(host, dir);
   const bool is_venv = host.fs.exists(dir + "/pyvenv.cfg") || host.fs.is_dir(dir + "/conda-meta");
   if (!is_venv || !host.fs.is_executable(python)) {
-    return make_error(ErrorKind::kUsage, "--venv " + options.venv + " already exists and is not a Python environment",
-                      "choose a new (or empty) directory, or --python with the interpreter to install into");
+    return make_error(ErrorKind::kUsage,
+                      tr("install.venv-not-environment",
+                         "--venv {path} already exists and is not a Python environment",
+                         {{"path", options.venv}}),
+                      tr("install.hint-venv-not-environment",
+                         "choose a new (or empty) directory, or --python with the "
+                         "interpreter to install into"));
   }
   if (!options.plan.prefs.python.empty() && !is_version_text(options.plan.prefs.python)) {
-    return make_error(ErrorKind::kUsage, "--venv " + options.venv + " is an existing environment with its own python",
-                      "give --venv DIR or --python PATH, not both");
+    return make_error(
+        ErrorKind::kUsage,
+        tr("install.venv-own-python",
+           "--venv {path} is an existing environment with its own python",
+           {{"path", options.venv}}),
+        tr("install.hint-venv-own-python", "give --venv DIR or --python PATH, not both"));
   }
-  notes.push_back(options.venv + " is an existing environment: installing into it with " + python);
+  notes.push_back(tr("install.existing-venv",
+                     "{path} is an existing environment: installing into it with {python}",
+                     {{"path", options.venv}, {"python", python}}));
   options.plan.prefs.python = python;
   options.venv.clear();
   return Ok{};
@@ -170,7 +211,7 @@ Status check_venv(const host::Host& host, InstallOptions& options, std::vector<s
 Expected<PreparedInstall> prepare_install(const Services& services, InstallOptions options) {
   if (auto ok = check_options(options); !ok) return ok.error();
   host::Host& host = services.host;
-  std::vector<std::string> venv_notes;
+  std::vector<Text> venv_notes;
   if (auto ok = check_venv(host, options, venv_notes); !ok) return ok.error();
 
   // The interpreter: --python PATH is asked for its version (the plan is for that
@@ -182,8 +223,11 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   if (!asked.empty() && !is_version_text(asked)) {
     auto found = host::find_program(host, asked);
     if (!found) {
-      return make_error(ErrorKind::kNotFound, "no Python interpreter " + asked,
-                        "pass --python with the path of an existing interpreter");
+      return make_error(
+          ErrorKind::kNotFound,
+          tr("install.no-interpreter", "no Python interpreter {python}", {{"python", asked}}),
+          tr("install.hint-no-interpreter",
+             "pass --python with the path of an existing interpreter"));
     }
     auto described = act::describe_interpreter(host, *found);
     if (!described) return described.error();
@@ -206,8 +250,10 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   }
   if (p.interpreter.empty()) {
     return make_error(ErrorKind::kNotFound,
-                      "no Python " + (asked.empty() ? std::string() : asked + " ") + "interpreter found on this machine",
-                      "pass --python with the path of the interpreter to install into (or to make the venv with)");
+                      "no Python " + (asked.empty() ? std::string() : asked + " ") +
+                          "interpreter found on this machine",
+                      "pass --python with the path of the interpreter to install into (or to make "
+                      "the venv with)");
   }
   // The interpreter is asked once: --python PATH was described above (each probe is a
   // Python start-up, 100-200 ms).
@@ -225,17 +271,21 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   const bool conda = is_conda(p.choice.installer);
   if (!options.mirrors.empty() && conda) {
     return make_error(ErrorKind::kUsage, "--mirror applies to pip and uv installs",
-                      "conda installs from the plan's channels (-c pytorch ...); configure conda mirrors in .condarc");
+                      "conda installs from the plan's channels (-c pytorch ...); configure conda "
+                      "mirrors in .condarc");
   }
   // conda installs into conda environments (they have conda-meta/); a system
   // Python's prefix is not one.
   if (conda && options.venv.empty() && !host.fs.is_dir(p.described.prefix + "/conda-meta")) {
-    return make_error(ErrorKind::kUsage, p.described.prefix + " (" + p.interpreter + ") is not a conda environment",
-                      "pass --venv DIR to create a conda env there, or --python with a conda env's python");
+    return make_error(
+        ErrorKind::kUsage,
+        p.described.prefix + " (" + p.interpreter + ") is not a conda environment",
+        "pass --venv DIR to create a conda env there, or --python with a conda env's python");
   }
   // pip's own proxy, certificates and extra indexes (pip.conf, PIP_*): torchup's index
   // checks go where pip goes, and the user hears which settings change the install.
-  if (p.choice.installer == act::Installer::kPip) p.pip_settings = act::read_pip_settings_at_prefix(host, p.described.prefix);
+  if (p.choice.installer == act::Installer::kPip)
+    p.pip_settings = act::read_pip_settings_at_prefix(host, p.described.prefix);
   if (p.choice.installer == act::Installer::kUv) p.pip_settings = act::read_uv_settings(host.env);
   judge_pep668(p, options);
 
@@ -244,7 +294,8 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   if (!options.mirrors.empty()) {
     auto list = services.store.load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
     if (!list) return list.error();
-    auto resolved = act::resolve_install_sources(*p.http, *list, options.mirrors, p.plan, options.allow_insecure);
+    auto resolved = act::resolve_install_sources(*p.http, *list, options.mirrors, p.plan,
+                                                 options.allow_insecure);
     if (!resolved) return resolved.error();
     sources = resolved->order;
     p.notes.insert(p.notes.end(), resolved->notes.begin(), resolved->notes.end());
@@ -260,8 +311,10 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   act::InstallRequest& request = p.request;
   request.plan = p.plan;
   request.python = p.interpreter;
-  if (!options.venv.empty()) request.venv = options.venv;
-  else request.env_dir = p.described.prefix;
+  if (!options.venv.empty())
+    request.venv = options.venv;
+  else
+    request.env_dir = p.described.prefix;
   request.sources = sources;
   request.allow_insecure = options.allow_insecure;
   request.dry_run = options.dry_run;
@@ -269,39 +322,64 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   request.installer_program = p.choice.program;
   request.pip_settings = p.pip_settings;
   std::vector<std::string> own_urls;
-  for (const auto& source : sources) own_urls.insert(own_urls.end(), {source.index_url, source.find_links});
-  p.pip_notes = act::pip_settings_notes(p.pip_settings, !sources.empty() && !sources.front().index_url.empty(),
+  for (const auto& source : sources)
+    own_urls.insert(own_urls.end(), {source.index_url, source.find_links});
+  p.pip_notes = act::pip_settings_notes(p.pip_settings,
+                                        !sources.empty() && !sources.front().index_url.empty(),
                                         own_urls, act::to_string(p.choice.installer));
   return p;
 }
 
-Expected<InstallResult> run_install(const Services& services, PreparedInstall& p, const InstallOptions& options,
-                                    const std::function<void(std::string_view)>& say) {
+// The official index could not be reached (its name did not resolve, or the network
+// failed): the mirrors of pytorch.org's wheel index that torchup knows (in mainland
+// China: data/mirrors.json) are the next thing to try, so the user hears their names.
+static void suggest_mirrors(const Services& services, const PreparedInstall& p,
+                            const InstallOptions& options, act::InstallOutcome& outcome) {
+  const std::string id = outcome.failure_id.value_or("");
+  if (outcome.ok || (id != "dns-failure" && id != "network-timeout") || !options.mirrors.empty())
+    return;
+  if (p.choice.installer != act::Installer::kPip && p.choice.installer != act::Installer::kUv)
+    return;
+  auto list = services.store.load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
+  if (!list || list->pytorch_mirrors.empty()) return;
+  std::vector<std::string> flags;
+  for (const auto& m : list->pytorch_mirrors) flags.push_back("--mirror " + m.name);
+  outcome.notes.push_back(
+      tr("install.try-mirrors",
+         "the official index could not be reached; torchup knows these mirrors of it (in mainland "
+         "China): {mirrors}; `--mirror auto` measures them and installs from the fastest",
+         {{"mirrors", str::join(flags, ", ")}}));
+}
+
+Expected<InstallResult> run_install(const Services& services, PreparedInstall& p,
+                                    const InstallOptions& options,
+                                    const std::function<void(const Text&)>& say) {
   host::Host& host = services.host;
   InstallResult result;
   if (!p.plan.fits) {
     result.end = InstallEnd::kNoFit;
-    result.outcome.message = "no PyTorch build fits this machine";
-    result.outcome.state = "nothing was changed";
+    result.outcome.message = tr("install.no-fits-machine", "no PyTorch build fits this machine");
+    result.outcome.state = tr("install.nothing-changed", "nothing was changed");
     return result;
   }
   act::InstallRequest& request = p.request;
   const std::string installer = act::to_string(p.choice.installer);
   const std::string requirements = str::join(act::plan_requirements(request.plan), " ");
   const auto home = host.env.get("HOME");
-  StartSituation situation{p.pep668_blocks, options.dry_run, options.yes, host.terminal.interactive(),
-                           home && !home->empty()};
+  StartSituation situation{p.pep668_blocks, options.dry_run, options.yes,
+                           host.terminal.interactive(), home && !home->empty()};
   std::optional<act::InstallOutcome> stopped;
   switch (decide_start(situation)) {
-    case StartDecision::kRun: break;
+    case StartDecision::kRun:
+      break;
     case StartDecision::kNeedTerminal:
       return make_error(ErrorKind::kUsage, "install needs confirmation but stdin is not a terminal",
                         "pass --yes to install without asking, or --dry-run to see the commands");
     case StartDecision::kAskToInstall: {
-      say("Install " + requirements + "? [y/N] ");
+      say(tr("install.ask", "Install {packages}? [y/N] ", {{"packages", requirements}}));
       if (!is_yes(host.terminal.read_line(), false)) {
         result.end = InstallEnd::kDeclined;
-        result.declined = "Nothing installed.";
+        result.declined = tr("install.declined", "Nothing installed.");
         return result;
       }
       break;
@@ -310,17 +388,24 @@ Expected<InstallResult> run_install(const Services& services, PreparedInstall& p
       // PEP 668: running pip would only end in its refusal. Asked interactively, torchup
       // offers the venv instead (one question, which is also the confirmation).
       const std::string offered = *home + "/.venvs/torch";
-      say("Create a venv at " + offered + " and install " + requirements + " there instead? [Y/n] ");
+      say(tr("install.offer-venv",
+             "Create a venv at {path} and install {packages} there instead? [Y/n] ",
+             {{"path", offered}, {"packages", requirements}}));
       if (!is_yes(host.terminal.read_line(), true)) {
         result.end = InstallEnd::kDeclined;
-        result.declined = "Nothing installed: " + installer + " would refuse to install into " + p.described.prefix +
-                          " (PEP 668); run again with --venv DIR.";
+        result.declined = tr("install.declined-venv",
+                             "Nothing installed: {installer} would refuse to install into "
+                             "{prefix} (PEP 668); run again with --venv DIR.",
+                             {{"installer", installer}, {"prefix", p.described.prefix}});
         return result;
       }
       request.venv = offered;
       request.env_dir.reset();
       std::erase(p.notes, p.pep668);
-      say("torchup: installing into a new venv at " + offered + " (" + p.interpreter + " -m venv)\n");
+      say(Text("torchup: "));
+      say(tr("install.into-new-venv", "installing into a new venv at {path} ({python} -m venv)",
+             {{"path", offered}, {"python", p.interpreter}}));
+      say(Text("\n"));
       break;
     }
     case StartDecision::kStopPep668: {
@@ -329,13 +414,17 @@ Expected<InstallResult> run_install(const Services& services, PreparedInstall& p
       outcome.python = p.interpreter;
       outcome.failure = act::InstallFailure::kPep668;
       outcome.failure_id = "pep668-externally-managed";
-      outcome.message = p.pep668 + " (or run without --yes to be offered one)";
-      outcome.state = "nothing was changed: " + installer + " was not run";
+      outcome.message =
+          tr("install.pep668-yes", "{pep668} (or run without --yes to be offered one)",
+             {{"pep668", p.pep668}});
+      outcome.state = tr("install.not-run-state", "nothing was changed: {installer} was not run",
+                         {{"installer", installer}});
       stopped = std::move(outcome);
       break;
     }
   }
-  auto catalogue = services.store.load<data::FailureCatalogue>("install-failures.json", data::parse_failure_catalogue);
+  auto catalogue = services.store.load<data::FailureCatalogue>("install-failures.json",
+                                                               data::parse_failure_catalogue);
   if (!catalogue) return catalogue.error();
   if (!options.dry_run) {
     request.locker = act::make_flock_locker(host.env);
@@ -350,11 +439,14 @@ Expected<InstallResult> run_install(const Services& services, PreparedInstall& p
   // says what state the environment is in (exit 130, as a shell would report it).
   std::optional<host::InterruptScope> interrupts;
   if (!options.dry_run && !stopped) interrupts.emplace();
-  host::Host install_host{host.fs, host.runner, host.env, *p.http, host.system, host.live, host.terminal, host.clock};
-  result.outcome = stopped ? std::move(*stopped) : act::run_install(install_host, *catalogue, request, say);
+  host::Host install_host{host.fs,     host.runner, host.env,      *p.http,
+                          host.system, host.live,   host.terminal, host.clock};
+  result.outcome =
+      stopped ? std::move(*stopped) : act::run_install(install_host, *catalogue, request, say);
   // Stopped before pip ran: nothing failed and nothing changed, as when a person at a
   // terminal declines the venv offer (1, not 3: `install --help`'s exit codes).
   result.end = stopped ? InstallEnd::kStopped : end_of(result.outcome);
+  if (!stopped && !options.dry_run) suggest_mirrors(services, p, options, result.outcome);
   return result;
 }
 

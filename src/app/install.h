@@ -38,35 +38,37 @@ struct InstallerChoice {
 // The plan's package decides the tool; `asked` (--installer) may ask for uv on a pip
 // plan or mamba on a conda plan. A missing uv falls back to pip (same packages, same
 // index); a missing mamba to conda. Errors: LibTorch, conda missing, mismatches.
-Expected<InstallerChoice> choose_installer(const host::Host& host, const model::Plan& plan, const std::string& asked);
+Expected<InstallerChoice> choose_installer(const host::Host& host, const model::Plan& plan,
+                                           const std::string& asked);
 
 // What install does before anything runs, from the situation (pure).
 enum class StartDecision {
   kRun,           // dry run, --yes, or nothing to ask
   kAskToInstall,  // "Install ...? [y/N]" at the terminal
   kOfferVenv,     // PEP 668 at a terminal: "Create a venv at ~/.venvs/torch ...? [Y/n]"
-  kStopPep668,    // PEP 668 with --yes: stop before the installer runs (where a venv goes is the user's choice)
+  kStopPep668,    // PEP 668 with --yes: stop before the installer runs (where a venv goes is the
+                  // user's choice)
   kNeedTerminal,  // confirmation needed but nobody can answer: a usage error
 };
 struct StartSituation {
   bool pep668_blocks = false;  // the target is externally managed and nothing overrides it
   bool dry_run = false;
   bool yes = false;
-  bool interactive = false;    // a person at the terminal
-  bool have_home = false;      // $HOME set (where the offered venv would go)
+  bool interactive = false;  // a person at the terminal
+  bool have_home = false;    // $HOME set (where the offered venv would go)
 };
 StartDecision decide_start(const StartSituation& situation);
 
 // Everything decided before the installer runs.
 struct PreparedInstall {
-  model::Plan plan;               // plan.fits false: nothing fits (nothing else is set)
-  std::string interpreter;        // the Python installed into (or that makes the venv)
+  model::Plan plan;         // plan.fits false: nothing fits (nothing else is set)
+  std::string interpreter;  // the Python installed into (or that makes the venv)
   act::InterpreterInfo described;
   InstallerChoice choice;
   act::PipSettings pip_settings;  // pip's (uv's) own settings
-  std::vector<std::string> notes;      // the PEP 668 sentence and the mirror choice
-  std::string pep668;                  // the PEP 668 sentence, when the target is externally managed
-  bool pep668_blocks = false;          // ... and the installer would refuse it
+  std::vector<Text> notes;        // the PEP 668 sentence and the mirror choice
+  Text pep668;                    // the PEP 668 sentence, when the target is externally managed
+  bool pep668_blocks = false;     // ... and the installer would refuse it
   std::vector<std::string> pip_notes;  // settings of pip's (uv's) that change this install
   act::InstallRequest request;
   std::shared_ptr<host::HttpClient> http;  // the host's client with pip's proxy and CA
@@ -97,13 +99,14 @@ InstallEnd end_of(const act::InstallOutcome& outcome);
 struct InstallResult {
   InstallEnd end = InstallEnd::kFailed;
   act::InstallOutcome outcome;
-  std::string declined;  // the sentence when the user declined
+  Text declined;  // the sentence when the user declined
 };
 
 // Asks (through host.terminal, the question through `say`) when decide_start says
 // so, then runs the install. `say` receives torchup's lines and the installer's
 // output. Errors: kNeedTerminal as a usage error, an unreadable failure catalogue.
-Expected<InstallResult> run_install(const Services& services, PreparedInstall& prepared, const InstallOptions& options,
-                                    const std::function<void(std::string_view)>& say);
+Expected<InstallResult> run_install(const Services& services, PreparedInstall& prepared,
+                                    const InstallOptions& options,
+                                    const std::function<void(const Text&)>& say);
 
 }  // namespace torchup::app

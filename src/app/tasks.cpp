@@ -32,7 +32,8 @@ Expected<VerifyResult> verify(const Services& services, const VerifyRequest& req
   return result;
 }
 
-Expected<act::DoctorReport> doctor(const Services& services, const std::string& python, std::chrono::seconds timeout) {
+Expected<act::DoctorReport> doctor(const Services& services, const std::string& python,
+                                   std::chrono::seconds timeout) {
   act::VerifyOptions options;
   if (!python.empty()) options.python = python;
   options.timeout = timeout;
@@ -43,7 +44,8 @@ Expected<render::SelectResult> select(const Services& services, const render::Se
   auto selector = render::Selector::load(services.store);
   if (!selector) return selector.error();
   if (q.platform.empty() && str::to_lower(q.package) != "source") {
-    std::string package = q.package.empty() ? (q.language == "cpp" ? "libtorch" : "pip") : str::to_lower(q.package);
+    std::string package =
+        q.package.empty() ? (q.language == "cpp" ? "libtorch" : "pip") : str::to_lower(q.package);
     std::vector<std::string> names;
     for (const auto& p : selector->platforms(q.torch, str::to_lower(q.os), package)) {
       names.push_back(p.site_id.empty() ? p.name : p.name + " (" + p.site_id + ")");
@@ -56,7 +58,8 @@ Expected<render::SelectResult> select(const Services& services, const render::Se
 }
 
 Expected<UpdateOutcome> update(const Services& services, const UpdateRequest& request) {
-  auto cache_dir = request.cache_dir ? request.cache_dir : data::default_cache_dir(services.host.env);
+  auto cache_dir =
+      request.cache_dir ? request.cache_dir : data::default_cache_dir(services.host.env);
   if (!cache_dir) {
     return make_error(ErrorKind::kUsage, "no cache directory: HOME is not set",
                       "pass --cache-dir DIR or set TORCHUP_CACHE_DIR");
@@ -64,7 +67,8 @@ Expected<UpdateOutcome> update(const Services& services, const UpdateRequest& re
   // What torchup used before, to say what changed (cache or embedded copy).
   UpdateOutcome outcome;
   auto current = services.store.load<data::PublishedVersions>(
-      data::kPublishedVersionsName, [](const std::string& text) { return data::parse_published_versions(text); });
+      data::kPublishedVersionsName,
+      [](const std::string& text) { return data::parse_published_versions(text); });
   if (current) {
     outcome.previous_latest_stable = current->latest_stable;
     outcome.previous_origin = services.store.origins().at(data::kPublishedVersionsName);
@@ -73,6 +77,7 @@ Expected<UpdateOutcome> update(const Services& services, const UpdateRequest& re
   options.url = request.url;
   options.cache_dir = *cache_dir;
   options.allow_insecure = request.allow_insecure;
+  options.proxy = request.proxy;
   options.fetched_at = data::utc_iso8601(std::chrono::system_clock::now());
   if (request.on_download) request.on_download(request.url);
   auto result = data::update_published_versions(services.host.http, options);

@@ -28,13 +28,14 @@ struct VerifyRequest {
   std::chrono::seconds timeout{180};
 };
 struct VerifyResult {
-  std::optional<act::VerifyReport> python;      // unset when only LibTorch was asked for
+  std::optional<act::VerifyReport> python;  // unset when only LibTorch was asked for
   std::optional<act::LibtorchReport> libtorch;
   bool ok() const { return (!python || python->ok()) && (!libtorch || libtorch->ok()); }
 };
 Expected<VerifyResult> verify(const Services& services, const VerifyRequest& request);
 
-Expected<act::DoctorReport> doctor(const Services& services, const std::string& python, std::chrono::seconds timeout);
+Expected<act::DoctorReport> doctor(const Services& services, const std::string& python,
+                                   std::chrono::seconds timeout);
 
 // pytorch.org's selector for `query`. A missing --platform is a usage error that
 // lists the platforms offered for that choice.
@@ -44,6 +45,7 @@ struct UpdateRequest {
   std::string url = data::kPublishedVersionsUrl;
   std::optional<std::string> cache_dir;  // --cache-dir; else data::default_cache_dir
   bool allow_insecure = false;
+  std::string proxy;  // --proxy; empty: libcurl's HTTPS_PROXY / https_proxy / NO_PROXY
   std::function<void(const std::string& url)> on_download;  // told just before the download starts
 };
 struct UpdateOutcome {

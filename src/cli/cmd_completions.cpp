@@ -2,7 +2,6 @@
 // generated from the command table itself (commands, their options, and the values
 // of options with a fixed set), so it never goes stale.
 #include <CLI/CLI.hpp>
-
 #include <sstream>
 
 #include "cli/commands.h"
@@ -64,7 +63,8 @@ std::string bash(const std::vector<Command>& commands, const std::vector<std::st
        "    '') words="
     << quote_single(str::join(names, " ") + " help " + str::join(global, " ")) << " ;;\n";
   for (const auto& c : commands) {
-    o << "    " << c.name << ") words=" << quote_single(str::join(c.options, " ") + " " + str::join(global, " "))
+    o << "    " << c.name
+      << ") words=" << quote_single(str::join(c.options, " ") + " " + str::join(global, " "))
       << " ;;\n";
   }
   o << "  esac\n"
@@ -76,7 +76,8 @@ std::string bash(const std::vector<Command>& commands, const std::vector<std::st
 
 std::string zsh(const std::vector<Command>& commands, const std::vector<std::string>& global) {
   std::ostringstream o;
-  o << "#compdef torchup\n# torchup completion for zsh: save it as _torchup in a directory on $fpath\n"
+  o << "#compdef torchup\n# torchup completion for zsh: save it as _torchup in a directory on "
+       "$fpath\n"
        "_torchup() {\n"
        "  local -a commands\n"
        "  commands=(\n";
@@ -97,7 +98,8 @@ std::string zsh(const std::vector<Command>& commands, const std::vector<std::str
        "  fi\n"
        "  case ${words[2]} in\n";
   for (const auto& c : commands) {
-    o << "    " << c.name << ") compadd -- " << str::join(c.options, " ") << " " << str::join(global, " ") << " ;;\n";
+    o << "    " << c.name << ") compadd -- " << str::join(c.options, " ") << " "
+      << str::join(global, " ") << " ;;\n";
   }
   o << "  esac\n"
        "  _files\n"
@@ -113,7 +115,8 @@ std::string fish(const std::vector<Command>& commands, const std::vector<std::st
   o << "# torchup completion for fish: save it as ~/.config/fish/completions/torchup.fish\n";
   o << "complete -c torchup -n '__fish_use_subcommand' -a help -d 'help for a command'\n";
   for (const auto& c : commands) {
-    o << "complete -c torchup -n '__fish_use_subcommand' -a " << c.name << " -d " << quote_single(c.description) << "\n";
+    o << "complete -c torchup -n '__fish_use_subcommand' -a " << c.name << " -d "
+      << quote_single(c.description) << "\n";
   }
   auto flag = [](const std::string& n) {
     return n.rfind("--", 0) == 0 ? "-l " + n.substr(2) : "-s " + n.substr(1);
@@ -121,13 +124,15 @@ std::string fish(const std::vector<Command>& commands, const std::vector<std::st
   for (const auto& g : global) o << "complete -c torchup " << flag(g) << "\n";
   for (const auto& c : commands) {
     for (const auto& n : c.options) {
-      o << "complete -c torchup -n '__fish_seen_subcommand_from " << c.name << "' " << flag(n) << "\n";
+      o << "complete -c torchup -n '__fish_seen_subcommand_from " << c.name << "' " << flag(n)
+        << "\n";
     }
   }
   return o.str();
 }
 
-std::string powershell(const std::vector<Command>& commands, const std::vector<std::string>& global) {
+std::string powershell(const std::vector<Command>& commands,
+                       const std::vector<std::string>& global) {
   std::ostringstream o;
   o << "# torchup completion for PowerShell: add this to your $PROFILE\n"
        "Register-ArgumentCompleter -Native -CommandName torchup, torchup.exe -ScriptBlock {\n"
@@ -147,7 +152,8 @@ std::string powershell(const std::vector<Command>& commands, const std::vector<s
        "  $commands = @("
     << str::join(quoted_names, ", ") << ", 'help')\n"
     << "  $global = @(" << str::join(quoted_global, ", ") << ")\n"
-    << "  $cmd = $commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.ToString() } |\n"
+    << "  $cmd = $commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { "
+       "$_.ToString() } |\n"
        "    Where-Object { $commands -contains $_ } | Select-Object -First 1\n"
        "  $candidates = if ($cmd) { $options[$cmd] + $global } else { $commands + $global }\n"
        "  $candidates | Where-Object { $_ -like \"$wordToComplete*\" } | ForEach-Object {\n"
@@ -161,23 +167,31 @@ std::string powershell(const std::vector<Command>& commands, const std::vector<s
 
 void add_completions_command(CLI::App& app, Context& ctx) {
   auto shell = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("completions", ctx.style.t(tr("help.completions", "print a shell completion script (bash, zsh, fish, powershell)")));
-  cmd->footer(
-      "Examples:\n"
-      "  torchup completions bash > ~/.local/share/bash-completion/completions/torchup\n"
-      "  torchup completions zsh > ~/.zfunc/_torchup        (with ~/.zfunc on $fpath)\n"
-      "  torchup completions fish > ~/.config/fish/completions/torchup.fish\n"
-      "  torchup completions powershell >> $PROFILE");
-  cmd->add_option("shell", *shell, "the shell")
+  auto* cmd = app.add_subcommand(
+      "completions",
+      ctx.style.t(
+          tr("help.completions", "print a shell completion script (bash, zsh, fish, powershell)")));
+  cmd->footer(ctx.style.t(
+      tr("help.completions-footer",
+         "Examples:\n"
+         "  torchup completions bash > ~/.local/share/bash-completion/completions/torchup\n"
+         "  torchup completions zsh > ~/.zfunc/_torchup        (with ~/.zfunc on $fpath)\n"
+         "  torchup completions fish > ~/.config/fish/completions/torchup.fish\n"
+         "  torchup completions powershell >> $PROFILE")));
+  cmd->add_option("shell", *shell, ctx.style.t(tr("opt.completions.shell", "the shell")))
       ->required()
       ->check(CLI::IsMember({"bash", "zsh", "fish", "powershell"}));
   cmd->callback([&app, &ctx, shell]() {
     const auto commands = commands_of(app);
     const auto global = option_names(app);
-    if (*shell == "bash") ctx.out << bash(commands, global);
-    else if (*shell == "zsh") ctx.out << zsh(commands, global);
-    else if (*shell == "fish") ctx.out << fish(commands, global);
-    else ctx.out << powershell(commands, global);
+    if (*shell == "bash")
+      ctx.out << bash(commands, global);
+    else if (*shell == "zsh")
+      ctx.out << zsh(commands, global);
+    else if (*shell == "fish")
+      ctx.out << fish(commands, global);
+    else
+      ctx.out << powershell(commands, global);
   });
 }
 

@@ -1,11 +1,10 @@
 // `torchup cuda-compat DRIVER_VERSION | --cuda X.Y [--os linux|windows] [--json]`:
 // NVIDIA Table 3 both ways. Parses options, calls data::make_*_report, renders.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
+#include <CLI/CLI.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli/commands.h"
@@ -15,15 +14,6 @@
 namespace torchup::cli {
 
 namespace {
-
-constexpr const char* kFooter =
-    "Examples:\n"
-    "  torchup cuda-compat 470.57.02            highest CUDA a Linux driver runs\n"
-    "  torchup cuda-compat 566.36 --os windows  the same for a Windows driver\n"
-    "  torchup cuda-compat 32.0.15.6636         a Windows driver file version (= 566.36)\n"
-    "  torchup cuda-compat --cuda 12.4          minimum driver for CUDA 12.4, Linux and Windows\n"
-    "\nExit codes: 0 the answer, 1 the driver runs no CUDA at all, 2 usage.\n"
-    "Source: NVIDIA CUDA Toolkit release notes, Table 3, and NVIDIA's CUDA compatibility guide.";
 
 constexpr const char* kCompatCaveat =
     "Minor-version compatibility runs a newer toolkit of the same CUDA major on an older driver,\n"
@@ -84,8 +74,9 @@ void print_driver(Context& ctx, const data::DriverReport& r) {
   out << fmt::format("  {:<16}{} ({})\n", "Table", data::os_label(r.os), data::os_source_text(r));
   for (const auto& note : r.notes) out << "\n  " << s.yellow("note: ") << note << "\n";
   out << "\n  " << s.dim(kCompatCaveat) << "\n";
-  out << "  " << s.dim("Source: NVIDIA CUDA Toolkit release notes, Table 3 (" +
-                       ctx.store().origins().at("cuda-driver-table.json") + " cuda-driver-table.json)")
+  out << "  "
+      << s.dim("Source: NVIDIA CUDA Toolkit release notes, Table 3 (" +
+               ctx.store().origins().at("cuda-driver-table.json") + " cuda-driver-table.json)")
       << "\n";
 }
 
@@ -97,13 +88,16 @@ void print_cuda(Context& ctx, const data::CudaReport& r) {
   bool show_windows = r.only_os != data::DriverOs::kLinux;
   std::size_t width = 8;
   for (const auto& row : r.releases) width = std::max(width, row.toolkit.size() + 2);
-  out << "  " << s.dim(fmt::format("{:<{}}{}{}", "Release", width, show_linux ? fmt::format("{:<14}", "Linux") : "",
-                                   show_windows ? "Windows" : ""))
+  out << "  "
+      << s.dim(fmt::format("{:<{}}{}{}", "Release", width,
+                           show_linux ? fmt::format("{:<14}", "Linux") : "",
+                           show_windows ? "Windows" : ""))
       << "\n";
   for (const auto& row : r.releases) {
-    out << fmt::format("  {:<{}}{}{}\n", row.toolkit, width,
-                       show_linux ? fmt::format("{:<14}", row_driver(row, data::DriverOs::kLinux)) : "",
-                       show_windows ? row_driver(row, data::DriverOs::kWindows) : "");
+    out << fmt::format(
+        "  {:<{}}{}{}\n", row.toolkit, width,
+        show_linux ? fmt::format("{:<14}", row_driver(row, data::DriverOs::kLinux)) : "",
+        show_windows ? row_driver(row, data::DriverOs::kWindows) : "");
   }
   if (show_windows && !r.windows_min && !r.windows_note.empty()) {
     out << "\n  " << s.yellow("note: ") << "Windows: " << r.windows_note << "\n";
@@ -111,17 +105,20 @@ void print_cuda(Context& ctx, const data::CudaReport& r) {
   std::string lin = r.linux_family.floor ? floor_text(r.linux_family) : std::string();
   std::string win = r.windows_family.floor ? floor_text(r.windows_family) : std::string();
   if (!lin.empty() || !win.empty()) {
-    out << fmt::format("\n  Any CUDA {}.x toolkit also runs, through minor-version compatibility, on",
-                       r.cuda.major());
+    out << fmt::format(
+        "\n  Any CUDA {}.x toolkit also runs, through minor-version compatibility, on",
+        r.cuda.major());
     if (show_linux && !lin.empty()) out << fmt::format("\n    Linux   {}", lin);
     if (show_windows && !win.empty()) out << fmt::format("\n    Windows {}", win);
     out << "\n  " << s.dim(kCompatCaveat) << "\n";
   } else {
-    out << fmt::format("\n  CUDA {}.x has no minor-version compatibility (it began with CUDA 11).\n",
-                       r.cuda.major());
+    out << fmt::format(
+        "\n  CUDA {}.x has no minor-version compatibility (it began with CUDA 11).\n",
+        r.cuda.major());
   }
-  out << "  " << s.dim("Source: NVIDIA CUDA Toolkit release notes, Table 3 (" +
-                       ctx.store().origins().at("cuda-driver-table.json") + " cuda-driver-table.json)")
+  out << "  "
+      << s.dim("Source: NVIDIA CUDA Toolkit release notes, Table 3 (" +
+               ctx.store().origins().at("cuda-driver-table.json") + " cuda-driver-table.json)")
       << "\n";
 }
 
@@ -170,19 +167,41 @@ int run_cuda_compat(Context& ctx, const CudaCompatOptions& o) {
 void add_cuda_compat_command(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<CudaCompatOptions>();
   auto* cmd = app.add_subcommand(
-      "cuda-compat", ctx.style.t(tr("help.cuda-compat", "NVIDIA Table 3 both ways: the CUDA a driver runs, the driver a CUDA needs")));
-  cmd->footer(kFooter);
+      "cuda-compat",
+      ctx.style.t(tr("help.cuda-compat",
+                     "NVIDIA Table 3 both ways: the CUDA a driver runs, the driver a CUDA needs")));
+  cmd->footer(ctx.style.t(tr(
+      "help.cuda-compat-footer",
+      "Examples:\n"
+      "  torchup cuda-compat 470.57.02            highest CUDA a Linux driver runs\n"
+      "  torchup cuda-compat 566.36 --os windows  the same for a Windows driver\n"
+      "  torchup cuda-compat 32.0.15.6636         a Windows driver file version (= 566.36)\n"
+      "  torchup cuda-compat --cuda 12.4          minimum driver for CUDA 12.4, Linux and Windows\n"
+      "\nExit codes: 0 the answer, 1 the driver runs no CUDA at all, 2 usage.\n"
+      "Source: NVIDIA CUDA Toolkit release notes, Table 3, and NVIDIA's CUDA compatibility "
+      "guide.")));
   options->driver_option =
-      cmd->add_option("driver", options->driver,
-                      "driver version (550.54.14, 566.36) or Windows file version (32.0.15.6636)")
+      cmd->add_option(
+             "driver", options->driver,
+             ctx.style.t(
+                 tr("opt.cuda-compat.driver",
+                    "driver version (550.54.14, 566.36) or Windows file version (32.0.15.6636)")))
           ->type_name("DRIVER_VERSION");
-  options->cuda_option = cmd->add_option("--cuda", options->cuda,
-                                         "a CUDA version (12.4) or build tag (cu124): its minimum driver")
-                             ->type_name("X.Y");
-  cmd->add_option("--os", options->os,
-                  "which Table 3 column: linux or windows (default: from the number, else this OS)")
+  options->cuda_option =
+      cmd->add_option(
+             "--cuda", options->cuda,
+             ctx.style.t(tr("opt.cuda-compat.cuda",
+                            "a CUDA version (12.4) or build tag (cu124): its minimum driver")))
+          ->type_name("X.Y");
+  cmd->add_option(
+         "--os", options->os,
+         ctx.style.t(
+             tr("opt.cuda-compat.os",
+                "which Table 3 column: linux or windows (default: from the number, else this OS)")))
       ->transform(CLI::IsMember({"linux", "windows"}, CLI::ignore_case));
-  cmd->add_flag("--json", options->json, "JSON output (schema torchup.cuda-compat/1)");
+  cmd->add_flag(
+      "--json", options->json,
+      ctx.style.t(tr("opt.cuda-compat.json", "JSON output (schema torchup.cuda-compat/1)")));
   cmd->callback([&ctx, options]() { ctx.exit_code = run_cuda_compat(ctx, *options); });
 }
 

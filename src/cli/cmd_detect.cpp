@@ -1,12 +1,11 @@
 // `torchup detect [--json] [--root DIR]`: reads the machine (DESIGN §2) through
 // detect::detect_machine and prints the verdict, aligned sections and warnings,
 // or the torchup.machine/1 JSON contract (model::to_json).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
+#include <CLI/CLI.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/tasks.h"
@@ -22,12 +21,6 @@ struct DetectCliOptions {
   bool json = false;
   std::optional<std::string> root;
 };
-
-constexpr const char* kFooter =
-    "Examples:\n"
-    "  torchup detect                 this machine, for people\n"
-    "  torchup detect --json          the torchup.machine/1 JSON (also the --profile format)\n"
-    "  torchup detect --root /mnt/img a machine's files under a directory; nothing is executed";
 
 // The columns `text` takes in a terminal: a CJK character (3 bytes of UTF-8 from
 // U+0800 on, as every Chinese label is) takes two, other characters one.
@@ -65,7 +58,7 @@ int run_detect(Context& ctx, const DetectCliOptions& opts) {
   }
   if (!machine.warnings.empty()) {
     ctx.out << "\n" << s.yellow(s.t(tr("detect.warnings", "Warnings:"))) << "\n";
-    for (const auto& w : machine.warnings) ctx.out << "  - " << w << "\n";
+    for (const auto& w : machine.warnings) ctx.out << "  - " << s.t(w) << "\n";
   }
   return 0;
 }
@@ -74,10 +67,22 @@ int run_detect(Context& ctx, const DetectCliOptions& opts) {
 
 void add_detect_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<DetectCliOptions>();
-  auto* cmd = app.add_subcommand("detect", "report this machine's OS, GPUs, driver, CUDA/ROCm and Pythons");
-  cmd->footer(kFooter);
-  cmd->add_flag("--json", opts->json, "print the torchup.machine/1 JSON instead of text");
-  cmd->add_option("--root", opts->root, "read the machine from this directory tree (files only)")
+  auto* cmd = app.add_subcommand(
+      "detect", ctx.style.t(tr("help.detect",
+                               "report this machine's OS, GPUs, driver, CUDA/ROCm and Pythons")));
+  cmd->footer(ctx.style.t(
+      tr("help.detect-footer",
+         "Examples:\n"
+         "  torchup detect                 this machine, for people\n"
+         "  torchup detect --json          the torchup.machine/1 JSON (also the --profile format)\n"
+         "  torchup detect --root /mnt/img a machine's files under a directory; nothing is "
+         "executed")));
+  cmd->add_flag(
+      "--json", opts->json,
+      ctx.style.t(tr("opt.detect.json", "print the torchup.machine/1 JSON instead of text")));
+  cmd->add_option("--root", opts->root,
+                  ctx.style.t(tr("opt.detect.root",
+                                 "read the machine from this directory tree (files only)")))
       ->check(CLI::ExistingDirectory);
   cmd->callback([&ctx, opts] { ctx.exit_code = run_detect(ctx, *opts); });
 }

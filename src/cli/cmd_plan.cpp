@@ -1,9 +1,9 @@
 // `torchup plan`: the best PyTorch build for a machine, with the command and why.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "app/plan.h"
@@ -21,18 +21,33 @@ std::string bullet(const Style& style, const std::string& mark, const std::strin
 
 }  // namespace
 
-void add_plan_options(CLI::App& cmd, PlanOptions& o) {
-  cmd.add_option("--root", o.root, "read the machine from a directory tree instead of /")->type_name("DIR");
-  cmd.add_option("--profile", o.profile, "plan for the machine described by a `detect --json` file")
+void add_plan_options(CLI::App& cmd, PlanOptions& o, const Style& style) {
+  cmd.add_option(
+         "--root", o.root,
+         style.t(tr("opt.plan.root", "read the machine from a directory tree instead of /")))
+      ->type_name("DIR");
+  cmd.add_option("--profile", o.profile,
+                 style.t(tr("opt.plan.profile",
+                            "plan for the machine described by a `detect --json` file")))
       ->type_name("FILE");
-  cmd.add_option("--python", o.prefs.python, "the interpreter to plan for (default: active, else newest)")
+  cmd.add_option("--python", o.prefs.python,
+                 style.t(tr("opt.plan.python",
+                            "the interpreter to plan for (default: active, else newest)")))
       ->type_name("PATH|X.Y");
-  cmd.add_option("--torch", o.prefs.torch, "pin a torch version")->type_name("VER");
-  cmd.add_option("--platform", o.prefs.platform, "force a build: auto, cpu, cuXYZ, rocmX.Y, xpu, mps")
+  cmd.add_option("--torch", o.prefs.torch, style.t(tr("opt.plan.torch", "pin a torch version")))
+      ->type_name("VER");
+  cmd.add_option(
+         "--platform", o.prefs.platform,
+         style.t(tr("opt.plan.platform", "force a build: auto, cpu, cuXYZ, rocmX.Y, xpu, mps")))
       ->type_name("NAME");
-  cmd.add_option("--package", o.prefs.package, "pip, uv, conda or libtorch")->type_name("NAME");
-  cmd.add_option("--channel", o.prefs.channel, "stable or nightly")->type_name("NAME");
-  cmd.add_option("--mirror", o.mirror, "package mirror (used by install)")->type_name("auto|NAME|URL");
+  cmd.add_option("--package", o.prefs.package,
+                 style.t(tr("opt.plan.package", "pip, uv, conda or libtorch")))
+      ->type_name("NAME");
+  cmd.add_option("--channel", o.prefs.channel, style.t(tr("opt.plan.channel", "stable or nightly")))
+      ->type_name("NAME");
+  cmd.add_option("--mirror", o.mirror,
+                 style.t(tr("opt.plan.mirror", "package mirror (used by install)")))
+      ->type_name("auto|NAME|URL");
 }
 
 std::string plan_text(const model::Plan& p, const Style& s) {
@@ -41,20 +56,24 @@ std::string plan_text(const model::Plan& p, const Style& s) {
   if (p.fits) {
     Text title;
     if (p.python.empty()) {
-      title = tr("cli.plan-title", "torch {torch} ({platform})", {{"torch", p.torch}, {"platform", p.platform}});
+      title = tr("cli.plan-title", "torch {torch} ({platform})",
+                 {{"torch", p.torch}, {"platform", p.platform}});
     } else {
       title = tr("cli.plan-title-python", "torch {torch} ({platform}) for Python {python}",
                  {{"torch", p.torch}, {"platform", p.platform}, {"python", p.python}});
     }
     out << s.green(s.bold(s.t(title))) << "\n\n";
     out << "  " << s.bold(p.command) << "\n";
-    for (const auto& e : p.equivalents) out << "  " << s.dim(e.package + ":") << " " << e.command << "\n";
+    for (const auto& e : p.equivalents)
+      out << "  " << s.dim(e.package + ":") << " " << e.command << "\n";
   } else {
-    out << s.red(s.bold(s.t(tr("cli.plan-nothing-fits", "No PyTorch build fits this machine.")))) << "\n";
+    out << s.red(s.bold(s.t(tr("cli.plan-nothing-fits", "No PyTorch build fits this machine."))))
+        << "\n";
   }
   if (!p.reasons.empty()) out << "\n" << s.bold(s.t(tr("cli.plan-why", "why"))) << "\n";
   for (const auto& r : p.reasons) out << bullet(s, "-", s.t(r));
-  if (!p.warnings.empty()) out << "\n" << s.bold(s.yellow(s.t(tr("cli.plan-warnings", "warnings")))) << "\n";
+  if (!p.warnings.empty())
+    out << "\n" << s.bold(s.yellow(s.t(tr("cli.plan-warnings", "warnings")))) << "\n";
   for (const auto& w : p.warnings) out << bullet(s, "!", s.t(w));
   if (!p.unlocks.empty()) {
     Text heading = tr("cli.plan-would-work", "what would work");
@@ -62,11 +81,13 @@ std::string plan_text(const model::Plan& p, const Style& s) {
     out << "\n" << s.bold(s.t(heading)) << "\n";
   }
   for (const auto& u : p.unlocks) out << bullet(s, ">", s.t(u));
-  if (!p.alternatives.empty()) out << "\n" << s.bold(s.t(tr("cli.plan-not-chosen", "not chosen"))) << "\n";
+  if (!p.alternatives.empty())
+    out << "\n" << s.bold(s.t(tr("cli.plan-not-chosen", "not chosen"))) << "\n";
   for (std::size_t i = 0; i < p.alternatives.size() && i < kMaxAlternatives; ++i) {
     const auto& a = p.alternatives[i];
-    out << bullet(s, "-", s.t(tr("cli.plan-alternative", "{torch} {platform}: {why}",
-                                 {{"torch", a.torch}, {"platform", a.platform}, {"why", a.why_not}})));
+    out << bullet(s, "-",
+                  s.t(tr("cli.plan-alternative", "{torch} {platform}: {why}",
+                         {{"torch", a.torch}, {"platform", a.platform}, {"why", a.why_not}})));
   }
   if (p.alternatives.size() > kMaxAlternatives) {
     out << "  "
@@ -78,25 +99,33 @@ std::string plan_text(const model::Plan& p, const Style& s) {
 }
 
 int print_plan(Context& ctx, const model::Plan& plan, bool json) {
-  if (json) ctx.out << model::to_json(plan).dump(2) << "\n";
+  if (json)
+    ctx.out << model::to_json(plan).dump(2) << "\n";
   else if (ctx.global.quiet) {
     // -q: the command alone, for scripts and copy-paste; nothing when nothing fits.
     if (plan.fits) ctx.out << plan.command << "\n";
-  } else ctx.out << plan_text(plan, ctx.style);
+  } else
+    ctx.out << plan_text(plan, ctx.style);
   return plan.fits ? 0 : exit_code_for(ErrorKind::kNoFit);
 }
 
 void add_plan_command(CLI::App& app, Context& ctx) {
+  const Style& style = ctx.style;
   auto options = std::make_shared<PlanOptions>();
-  auto* cmd = app.add_subcommand("plan", ctx.style.t(tr("help.plan", "choose the PyTorch build for this machine and say why")));
-  add_plan_options(*cmd, *options);
-  cmd->add_flag("--json", options->json, "print the plan as JSON (schema torchup.plan/1)");
-  cmd->footer(
+  auto* cmd = app.add_subcommand(
+      "plan",
+      ctx.style.t(tr("help.plan", "choose the PyTorch build for this machine and say why")));
+  add_plan_options(*cmd, *options, style);
+  cmd->add_flag("--json", options->json,
+                style.t(tr("opt.plan.json", "print the plan as JSON (schema torchup.plan/1)")));
+  cmd->footer(style.t(tr(
+      "help.plan-footer",
       "Examples:\n"
       "  torchup plan                              this machine\n"
       "  torchup plan --profile node.json --json   a machine described by `torchup detect --json`\n"
       "  torchup plan --python 3.9 --platform cu126\n"
-      "Exit codes: 0 a build fits, 1 nothing fits (alternatives listed), 2 usage, 3 environment.");
+      "Exit codes: 0 a build fits, 1 nothing fits (alternatives listed), 2 usage, 3 "
+      "environment.")));
   cmd->callback([&ctx, options]() {
     auto plan = app::compute_plan(ctx.services(), *options);
     // A broken data file (a bad override, a stale cache) is part of this plan's story:

@@ -7,7 +7,6 @@
 // `plan --json` report, with the same --profile/--python options, and serving
 // starts no process. With --profile, the machine is the profile itself.
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -34,16 +33,6 @@ struct ServeOptions {
   std::string profile;  // plan for a machine described by a JSON profile
   std::string python;   // --python PATH|X.Y for the plan
 };
-
-constexpr const char* kFooter =
-    "The page is the pytorch.org 'Start Locally' selector (every previous version too),\n"
-    "pre-filled with what `torchup plan` chooses for this machine. It listens on 127.0.0.1\n"
-    "only, answers only to localhost host names, and nothing on it changes the machine.\n"
-    "\n"
-    "Examples:\n"
-    "  torchup serve                 # http://127.0.0.1:8765/\n"
-    "  torchup serve --port 0 --open # any free port, open the browser\n"
-    "  torchup serve --profile node.json";
 
 // /api/machine and /api/plan: app::detect and app::compute_plan in this process, with
 // the store's warnings (a bad --data-dir file) in the document's own warnings as
@@ -85,14 +74,16 @@ serve::JsonProvider profile_json(Context& ctx, const std::string& path) {
     auto text = ctx.live_host().fs.read_file(path);
     if (!text) return make_error(ErrorKind::kNotFound, "cannot read profile " + path);
     auto parsed = nlohmann::json::parse(*text, nullptr, false);
-    if (parsed.is_discarded()) return make_error(ErrorKind::kParse, "profile " + path + " is not JSON");
+    if (parsed.is_discarded())
+      return make_error(ErrorKind::kParse, "profile " + path + " is not JSON");
     return parsed;
   };
 }
 
 int run_serve(Context& ctx, const ServeOptions& options) {
   // The host's file reader takes absolute paths.
-  std::string profile = options.profile.empty() ? "" : std::filesystem::absolute(options.profile).string();
+  std::string profile =
+      options.profile.empty() ? "" : std::filesystem::absolute(options.profile).string();
   app::PlanRequest plan_request;
   plan_request.profile = profile;
   plan_request.prefs.python = options.python;
@@ -108,13 +99,15 @@ int run_serve(Context& ctx, const ServeOptions& options) {
   ctx.flush_data_warnings();
   auto in_process = std::make_shared<InProcess>(ctx);
   serve::MachineSources sources;
-  sources.machine = serve::run_once(profile.empty() ? machine_json(in_process) : profile_json(ctx, profile));
+  sources.machine =
+      serve::run_once(profile.empty() ? machine_json(in_process) : profile_json(ctx, profile));
   sources.plan = serve::run_once(plan_json(in_process, plan_request));
   // Detect and plan now, before serving: detection runs programs (nvidia-smi, the
   // interpreters), and serving starts none.
   (void)sources.machine();
   (void)sources.plan();
-  serve::Api api(std::make_shared<const render::Selector>(std::move(*selector)), std::move(sources));
+  serve::Api api(std::make_shared<const render::Selector>(std::move(*selector)),
+                 std::move(sources));
 
   // Before the server's threads start: only this thread receives Ctrl-C, in wait() below.
   std::optional<host::StopSignals> stop_signals;
@@ -133,8 +126,9 @@ int run_serve(Context& ctx, const ServeOptions& options) {
     const auto open_argv = host::browser_command((*server)->url());
     auto opened = ctx.live_host().runner.run(open_argv, run_options);
     if (!opened.ok()) {
-      ctx.err << ctx.style.yellow("torchup: warning: ") << "could not open a browser (" << open_argv.front()
-              << (opened.started ? " failed" : ": " + opened.start_error) << "); open the URL yourself\n";
+      ctx.err << ctx.style.yellow("torchup: warning: ") << "could not open a browser ("
+              << open_argv.front() << (opened.started ? " failed" : ": " + opened.start_error)
+              << "); open the URL yourself\n";
     }
   }
   stop_signals->wait();
@@ -148,15 +142,33 @@ int run_serve(Context& ctx, const ServeOptions& options) {
 
 void add_serve_command(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<ServeOptions>();
-  auto* cmd = app.add_subcommand("serve", ctx.style.t(tr("help.serve", "the Start Locally selector as a local web page (127.0.0.1 only)")));
-  cmd->footer(kFooter);
-  cmd->add_option("--port", options->port, "port on 127.0.0.1; 0 picks a free one (the URL is printed)")
+  auto* cmd = app.add_subcommand(
+      "serve", ctx.style.t(tr("help.serve",
+                              "the Start Locally selector as a local web page (127.0.0.1 only)")));
+  cmd->footer(ctx.style.t(
+      tr("help.serve-footer",
+         "The page is the pytorch.org 'Start Locally' selector (every previous version too),\n"
+         "pre-filled with what `torchup plan` chooses for this machine. It listens on 127.0.0.1\n"
+         "only, answers only to localhost host names, and nothing on it changes the machine.\n"
+         "\n"
+         "Examples:\n"
+         "  torchup serve                 # http://127.0.0.1:8765/\n"
+         "  torchup serve --port 0 --open # any free port, open the browser\n"
+         "  torchup serve --profile node.json")));
+  cmd->add_option("--port", options->port,
+                  ctx.style.t(tr("opt.serve.port",
+                                 "port on 127.0.0.1; 0 picks a free one (the URL is printed)")))
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  cmd->add_flag("--open", options->open, "open the page in the browser (xdg-open)");
-  cmd->add_option("--profile", options->profile, "pre-fill for the machine described by this JSON profile")
+  cmd->add_flag("--open", options->open,
+                ctx.style.t(tr("opt.serve.open", "open the page in the browser (xdg-open)")));
+  cmd->add_option("--profile", options->profile,
+                  ctx.style.t(tr("opt.serve.profile",
+                                 "pre-fill for the machine described by this JSON profile")))
       ->type_name("FILE");
-  cmd->add_option("--python", options->python, "the interpreter to plan for (path or X.Y)")->type_name("PATH|X.Y");
+  cmd->add_option("--python", options->python,
+                  ctx.style.t(tr("opt.serve.python", "the interpreter to plan for (path or X.Y)")))
+      ->type_name("PATH|X.Y");
   cmd->callback([&ctx, options]() { ctx.exit_code = run_serve(ctx, *options); });
 }
 

@@ -1,12 +1,11 @@
 // `torchup update [--url URL] [--allow-insecure] [--json]`: refresh pytorch.org's
 // selector data (published_versions.json) into the cache the data store reads.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/tasks.h"
@@ -19,16 +18,9 @@ namespace torchup::cli {
 
 namespace {
 
-constexpr const char* kFooter =
-    "Downloads pytorch.org's current selector data over HTTPS, checks it, and caches it;\n"
-    "`torchup select` and `torchup plan` then prefer it to the copy built into torchup.\n"
-    "Delete the cached file to go back to the built-in copy.\n"
-    "\nExamples:\n"
-    "  torchup update\n"
-    "  torchup --cache-dir /tmp/tc update --json";
-
 struct UpdateCommandOptions {
   std::string url = data::kPublishedVersionsUrl;
+  std::string proxy;
   bool allow_insecure = false;
   bool json = false;
 };
@@ -38,7 +30,11 @@ int run_update(Context& ctx, const UpdateCommandOptions& o) {
   request.url = o.url;
   request.cache_dir = ctx.global.cache_dir;
   request.allow_insecure = o.allow_insecure;
-  if (!o.json) request.on_download = [&ctx](const std::string& url) { ctx.err << ctx.style.dim("Downloading " + url + " ...") << "\n"; };
+  request.proxy = o.proxy;
+  if (!o.json)
+    request.on_download = [&ctx](const std::string& url) {
+      ctx.err << ctx.style.dim("Downloading " + url + " ...") << "\n";
+    };
   auto updated = app::update(ctx.services(), request);
   if (!updated) return ctx.fail(updated.error());
   const data::UpdateResult* result = &updated->result;
@@ -54,8 +50,8 @@ int run_update(Context& ctx, const UpdateCommandOptions& o) {
                         {"size", result->size},
                         {"latest_stable", result->latest_stable},
                         {"versions", result->version_count},
-                        {"previous_latest_stable", before.empty() ? nlohmann::json(nullptr)
-                                                                  : nlohmann::json(before)},
+                        {"previous_latest_stable",
+                         before.empty() ? nlohmann::json(nullptr) : nlohmann::json(before)},
                         {"previous_origin", before_origin.empty() ? nlohmann::json(nullptr)
                                                                   : nlohmann::json(before_origin)}};
     ctx.out << j.dump(2) << "\n";
@@ -68,15 +64,16 @@ int run_update(Context& ctx, const UpdateCommandOptions& o) {
                                          before_origin == "embedded" ? "built-in" : "cached")
                            : fmt::format(" (was {} in the {} copy)", before,
                                          before_origin == "embedded" ? "built-in" : "cached");
-  ctx.out << s.bold(fmt::format("Updated pytorch.org's selector data: latest stable {}{}.",
-                                result->latest_stable, change))
-          << "\n\n"
-          << fmt::format("  {:<9}{} ({} bytes, {} release entries)\n", "Saved", result->path,
-                         result->size, result->version_count)
-          << fmt::format("  {:<9}{}\n", "From", result->url)
-          << fmt::format("  {:<9}{}\n", "At", result->fetched_at) << "\n  "
-          << s.dim("torchup select / plan now use it; delete the file to return to the built-in copy.")
-          << "\n";
+  ctx.out
+      << s.bold(fmt::format("Updated pytorch.org's selector data: latest stable {}{}.",
+                            result->latest_stable, change))
+      << "\n\n"
+      << fmt::format("  {:<9}{} ({} bytes, {} release entries)\n", "Saved", result->path,
+                     result->size, result->version_count)
+      << fmt::format("  {:<9}{}\n", "From", result->url)
+      << fmt::format("  {:<9}{}\n", "At", result->fetched_at) << "\n  "
+      << s.dim("torchup select / plan now use it; delete the file to return to the built-in copy.")
+      << "\n";
   return 0;
 }
 
@@ -84,14 +81,38 @@ int run_update(Context& ctx, const UpdateCommandOptions& o) {
 
 void add_update_command(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<UpdateCommandOptions>();
-  auto* cmd = app.add_subcommand("update", ctx.style.t(tr("help.update", "refresh pytorch.org's selector data into the cache")));
-  cmd->footer(kFooter);
-  cmd->add_option("--url", options->url, "where to download published_versions.json from")
+  auto* cmd = app.add_subcommand(
+      "update",
+      ctx.style.t(tr("help.update", "refresh pytorch.org's selector data into the cache")));
+  cmd->footer(ctx.style.t(tr(
+      "help.update-footer",
+      "Downloads pytorch.org's current selector data over HTTPS, checks it, and caches it;\n"
+      "`torchup select` and `torchup plan` then prefer it to the copy built into torchup.\n"
+      "Delete the cached file to go back to the built-in copy.\n"
+      "Behind a proxy: HTTPS_PROXY (and NO_PROXY) are honoured, or pass --proxy. Where\n"
+      "raw.githubusercontent.com cannot be reached, --url takes any copy of the file (a\n"
+      "mirror, an internal server, file served on 127.0.0.1 with --allow-insecure); it is\n"
+      "checked the same way before it is cached.\n"
+      "\nExamples:\n"
+      "  torchup update\n"
+      "  torchup update --proxy http://proxy.example.com:3128\n"
+      "  torchup update --url https://mirror.example.cn/pytorch.github.io/published_versions.json\n"
+      "  torchup --cache-dir /tmp/tc update --json")));
+  cmd->add_option(
+         "--url", options->url,
+         ctx.style.t(tr("opt.update.url", "where to download published_versions.json from")))
       ->type_name("URL")
       ->capture_default_str();
+  cmd->add_option("--proxy", options->proxy,
+                  ctx.style.t(tr("opt.update.proxy",
+                                 "HTTP(S) proxy for the download, [scheme://][user:pass@]host:port "
+                                 "(default: HTTPS_PROXY)")))
+      ->type_name("URL");
   cmd->add_flag("--allow-insecure", options->allow_insecure,
-                "allow a plain http:// URL (only loopback is allowed without it)");
-  cmd->add_flag("--json", options->json, "JSON output (schema torchup.update/1)");
+                ctx.style.t(tr("opt.update.allow-insecure",
+                               "allow a plain http:// URL (only loopback is allowed without it)")));
+  cmd->add_flag("--json", options->json,
+                ctx.style.t(tr("opt.update.json", "JSON output (schema torchup.update/1)")));
   cmd->callback([&ctx, options]() { ctx.exit_code = run_update(ctx, *options); });
 }
 

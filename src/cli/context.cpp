@@ -3,11 +3,9 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-
-#include "model/message.h"
-
 #include <ostream>
 
+#include "model/message.h"
 #include "util/strings.h"
 
 namespace torchup::cli {
@@ -28,12 +26,14 @@ std::string Style::cyan(std::string_view s) const { return wrap(color, "36", s);
 
 act::TextStyle text_style(const Style& style) {
   const Style s = style;
-  return {[s](std::string_view t) { return s.green(t); }, [s](std::string_view t) { return s.red(t); },
-          [s](std::string_view t) { return s.yellow(t); }, [s](std::string_view t) { return s.dim(t); },
-          [s](std::string_view t) { return s.bold(t); }, s.lang};
+  return {
+      [s](std::string_view t) { return s.green(t); },  [s](std::string_view t) { return s.red(t); },
+      [s](std::string_view t) { return s.yellow(t); }, [s](std::string_view t) { return s.dim(t); },
+      [s](std::string_view t) { return s.bold(t); },   s.lang};
 }
 
-Lang choose_lang(const std::string& flag, const host::Environment& env, const host::SystemFacts& system) {
+Lang choose_lang(const std::string& flag, const host::Environment& env,
+                 const host::SystemFacts& system) {
   if (auto l = parse_lang(flag)) return *l;  // "auto" parses to nothing
   auto var = [&env](const char* name) {
     auto v = env.get(name);
@@ -47,7 +47,8 @@ Lang choose_lang(const std::string& flag, const host::Environment& env, const ho
   if (locale.empty()) locale = var("LC_MESSAGES");
   if (locale.empty()) locale = var("LANG");
   if (!locale.empty() && locale != "C" && locale != "POSIX") {
-    for (auto entry : str::split(var("LANGUAGE"), ':')) {
+    const std::string language = var("LANGUAGE");  // split's views point into it
+    for (auto entry : str::split(language, ':')) {
       if (auto l = parse_lang(entry)) return *l;
     }
   }
@@ -67,11 +68,15 @@ void Context::finalize_style() {
   const auto no_color_env = host_.env.get("NO_COLOR");
   const bool no_color = no_color_env && !no_color_env->empty();
   const bool dumb = host_.env.get("TERM").value_or("") == "dumb";
-  if (global.no_color || global.color == "never") style.color = false;
-  else if (global.color == "always") style.color = true;
-  else style.color = out_is_tty_ && !no_color && !dumb;
+  if (global.no_color || global.color == "never")
+    style.color = false;
+  else if (global.color == "always")
+    style.color = true;
+  else
+    style.color = out_is_tty_ && !no_color && !dumb;
   if (global.verbose && !traced_) {
-    traced_ = std::make_unique<host::TracingHost>(host_, [this](std::string_view line) { err << style.dim("torchup: ") << line << "\n"; });
+    traced_ = std::make_unique<host::TracingHost>(
+        host_, [this](std::string_view line) { err << style.dim("torchup: ") << line << "\n"; });
   }
 }
 
@@ -82,17 +87,19 @@ host::Host& Context::machine_host(const std::optional<std::string>& root) {
   if (!global.verbose) return owned->host();
   auto& traced = traced_roots_[*root];
   if (!traced) {
-    traced = std::make_unique<host::TracingHost>(owned->host(), [this, root = *root](std::string_view line) {
-      err << style.dim("torchup: [" + root + "] ") << line << "\n";
-    });
+    traced = std::make_unique<host::TracingHost>(
+        owned->host(), [this, root = *root](std::string_view line) {
+          err << style.dim("torchup: [" + root + "] ") << line << "\n";
+        });
   }
   return traced->host();
 }
 
 app::Services& Context::services() {
   if (!services_) {
-    services_ = std::make_unique<app::Services>(
-        app::Services{live_host(), store(), [this](const std::string& root) -> host::Host& { return machine_host(root); }});
+    services_ = std::make_unique<app::Services>(app::Services{
+        live_host(), store(),
+        [this](const std::string& root) -> host::Host& { return machine_host(root); }});
   }
   return *services_;
 }
@@ -115,7 +122,8 @@ void Context::flush_data_warnings() {
   if (!store_ || global.quiet) return;
   const auto& w = store_->warnings();
   for (; warnings_printed_ < w.size(); ++warnings_printed_) {
-    err << style.yellow(style.t(tr("cli.warning-prefix", "torchup: warning: "))) << style.t(w[warnings_printed_]) << "\n";
+    err << style.yellow(style.t(tr("cli.warning-prefix", "torchup: warning: ")))
+        << style.t(w[warnings_printed_]) << "\n";
   }
 }
 
@@ -133,14 +141,19 @@ int Context::fail(const Error& error) {
   if (global.json) {
     // A script that asked for JSON reads the error as JSON too, with the same exit code.
     // English text (the contract), with each message's id and arguments beside it.
-    nlohmann::json j = {{"error", {{"kind", error_kind_name(error.kind)}, {"message", error.message.str()}, {"exit_code", exit_code}}}};
+    nlohmann::json j = {{"error",
+                         {{"kind", error_kind_name(error.kind)},
+                          {"message", error.message.str()},
+                          {"exit_code", exit_code}}}};
     if (!error.hint.empty()) j["error"]["hint"] = error.hint.str();
     j["error"]["messages"] = {{"message", model::message_json(error.message)}};
     if (!error.hint.empty()) j["error"]["messages"]["hint"] = model::message_json(error.hint);
     out << j.dump(2) << "\n";
   }
-  err << style.red(style.t(tr("cli.error-prefix", "torchup: error: "))) << style.t(error.message) << "\n";
-  if (!error.hint.empty()) err << "  " << style.t(tr("cli.hint-prefix", "hint: ")) << style.t(error.hint) << "\n";
+  err << style.red(style.t(tr("cli.error-prefix", "torchup: error: "))) << style.t(error.message)
+      << "\n";
+  if (!error.hint.empty())
+    err << "  " << style.t(tr("cli.hint-prefix", "hint: ")) << style.t(error.hint) << "\n";
   return exit_code;
 }
 

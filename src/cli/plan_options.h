@@ -23,7 +23,7 @@ struct PlanOptions : app::PlanRequest {
 };
 
 // Adds --root, --profile, --python, --torch, --platform, --package, --channel, --mirror.
-void add_plan_options(CLI::App& cmd, PlanOptions& options);
+void add_plan_options(CLI::App& cmd, PlanOptions& options, const Style& style);
 
 // The plan as people read it: verdict, command, reasons, warnings, alternatives.
 std::string plan_text(const model::Plan& plan, const Style& style);

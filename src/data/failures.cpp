@@ -36,16 +36,19 @@ std::optional<std::string> pattern_problem(const std::string& pattern) {
     if (pattern[i] != '{') continue;
     for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
       const std::size_t n = digits_at(j);
-      if (n > 4 || (n > 0 && std::stoi(pattern.substr(j, n)) > 1000)) return "has a repeat count over 1000";
+      if (n > 4 || (n > 0 && std::stoi(pattern.substr(j, n)) > 1000))
+        return "has a repeat count over 1000";
       if (n > 0) j += n - 1;
     }
   }
   return std::nullopt;
 }
 
-Error field_error(std::size_t index, const std::string& id, const std::string& field, const std::string& problem) {
+Error field_error(std::size_t index, const std::string& id, const std::string& field,
+                  const std::string& problem) {
   std::string who = "entry " + std::to_string(index) + (id.empty() ? "" : " (" + id + ")");
-  return make_error(ErrorKind::kParse, std::string(kFile) + ": " + who + ": field '" + field + "' " + problem);
+  return make_error(ErrorKind::kParse,
+                    std::string(kFile) + ": " + who + ": field '" + field + "' " + problem);
 }
 
 Expected<std::string> string_field(const json& entry, std::size_t index, const std::string& id,
@@ -59,8 +62,9 @@ Expected<std::string> string_field(const json& entry, std::size_t index, const s
   return it->get<std::string>();
 }
 
-Expected<std::vector<std::string>> string_list(const json& entry, std::size_t index, const std::string& id,
-                                               const char* field, bool non_empty) {
+Expected<std::vector<std::string>> string_list(const json& entry, std::size_t index,
+                                               const std::string& id, const char* field,
+                                               bool non_empty) {
   std::vector<std::string> out;
   auto it = entry.find(field);
   if (it == entry.end() || it->is_null()) {
@@ -106,7 +110,8 @@ Expected<FailureKind> parse_entry(const json& entry, std::size_t index) {
   kind.sources = *sources;
   for (const auto& pattern : kind.symptom_patterns) {
     if (auto problem = pattern_problem(pattern)) {
-      return field_error(index, kind.id, "symptom_patterns", "has a pattern that " + *problem + ": " + pattern);
+      return field_error(index, kind.id, "symptom_patterns",
+                         "has a pattern that " + *problem + ": " + pattern);
     }
     try {
       kind.compiled.push_back(std::make_shared<const std::regex>(pattern, std::regex::ECMAScript));
@@ -140,7 +145,8 @@ bool FailureKind::in_stage(const std::string& wanted) const {
   std::size_t start = 0;
   while (start <= stage.size()) {
     std::size_t slash = stage.find('/', start);
-    std::string part = stage.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string part =
+        stage.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (part == wanted) return true;
     if (slash == std::string::npos) break;
     start = slash + 1;
@@ -157,22 +163,28 @@ const FailureKind* FailureCatalogue::find(const std::string& id) const {
 
 Expected<FailureCatalogue> parse_failure_catalogue(const std::string& text) {
   json root = json::parse(text, nullptr, false);
-  if (root.is_discarded()) return make_error(ErrorKind::kParse, std::string(kFile) + ": not valid JSON");
-  if (!root.is_array()) return make_error(ErrorKind::kParse, std::string(kFile) + ": top level must be an array of entries");
+  if (root.is_discarded())
+    return make_error(ErrorKind::kParse, std::string(kFile) + ": not valid JSON");
+  if (!root.is_array())
+    return make_error(ErrorKind::kParse,
+                      std::string(kFile) + ": top level must be an array of entries");
   FailureCatalogue catalogue;
   for (std::size_t i = 0; i < root.size(); ++i) {
     auto kind = parse_entry(root[i], i);
     if (!kind) return kind.error();
-    if (catalogue.find(kind->id) != nullptr) return field_error(i, kind->id, "id", "is a duplicate");
+    if (catalogue.find(kind->id) != nullptr)
+      return field_error(i, kind->id, "id", "is a duplicate");
     catalogue.kinds.push_back(std::move(*kind));
   }
-  if (catalogue.kinds.empty()) return make_error(ErrorKind::kParse, std::string(kFile) + ": has no entries");
+  if (catalogue.kinds.empty())
+    return make_error(ErrorKind::kParse, std::string(kFile) + ": has no entries");
   return catalogue;
 }
 
-std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue, const std::string& output,
-                                          const std::vector<std::string>& stages, const std::string& os_family,
-                                          const std::string& arch) {
+std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue,
+                                          const std::string& output,
+                                          const std::vector<std::string>& stages,
+                                          const std::string& os_family, const std::string& arch) {
   std::string_view scanned(output);
   if (scanned.size() > kMaxScanned) scanned = scanned.substr(scanned.size() - kMaxScanned);
   std::vector<FailureMatch> matches;
@@ -194,6 +206,32 @@ std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue, con
     }
   }
   return matches;
+}
+
+Text FailureKind::cause_text() const {
+  if (cause.empty()) return {};
+  return tr_args("failure." + id + ".cause", cause, {});
+}
+
+Text FailureKind::fix_text() const {
+  if (fix.empty()) return {};
+  return tr_args("failure." + id + ".fix", fix, {});
+}
+
+// Where the cause's first sentence ends: the first ". " that does not close an
+// abbreviation ("e.g. ", "i.e. "). scripts/po-data splits the same way.
+static std::size_t first_sentence_end(const std::string& text) {
+  for (auto dot = text.find(". "); dot != std::string::npos; dot = text.find(". ", dot + 1)) {
+    const std::string_view before = std::string_view(text).substr(0, dot);
+    if (!before.ends_with("e.g") && !before.ends_with("i.e")) return dot;
+  }
+  return std::string::npos;
+}
+
+Text FailureKind::title_text() const {
+  auto dot = first_sentence_end(cause);
+  if (dot == std::string::npos) return cause_text();
+  return tr_args("failure." + id + ".title", cause.substr(0, dot), {});
 }
 
 }  // namespace torchup::data

@@ -21,19 +21,20 @@
 #include <vector>
 
 #include "util/expected.h"
+#include "util/text.h"
 
 namespace torchup::data {
 
 // One catalogue entry ("pip-memoryerror", "pep668-externally-managed", ...).
 struct FailureKind {
-  std::string id;                           // stable id, used by code to pick a remedy
-  std::string stage;                        // "install", "import", "runtime", "import/runtime", ...
-  std::vector<std::string> platforms;       // "linux", "windows", "all", ...
+  std::string id;                      // stable id, used by code to pick a remedy
+  std::string stage;                   // "install", "import", "runtime", "import/runtime", ...
+  std::vector<std::string> platforms;  // "linux", "windows", "all", ...
   std::vector<std::string> symptom_patterns;  // regex source text, as in the file
-  std::string cause;                        // why it happens (for the user)
-  std::string detection;                    // how to confirm it
-  std::string fix;                          // what to do (for the user)
-  std::vector<std::string> sources;         // where the knowledge comes from
+  std::string cause;                          // why it happens (for the user)
+  std::string detection;                      // how to confirm it
+  std::string fix;                            // what to do (for the user)
+  std::vector<std::string> sources;           // where the knowledge comes from
   // Compiled symptom_patterns (same order). Shared so FailureKind stays copyable.
   std::vector<std::shared_ptr<const std::regex>> compiled;
 
@@ -44,10 +45,18 @@ struct FailureKind {
   // ("macos-x86_64", "linux-aarch64"); "wsl2" and "docker" are Linux environments.
   // An entry with no platforms applies everywhere; an empty os_family matches any.
   bool applies_on(const std::string& os_family, const std::string& arch) const;
+
+  // What the user is shown, as messages in their language: "failure.<id>.cause",
+  // "failure.<id>.fix", and the title (the cause's first sentence,
+  // "failure.<id>.title"). Their Chinese is po/zh_CN/failures.po, which
+  // scripts/po-data and po-check keep in step with the data file.
+  Text cause_text() const;
+  Text fix_text() const;
+  Text title_text() const;
 };
 
 struct FailureCatalogue {
-  std::vector<FailureKind> kinds;  // file order
+  std::vector<FailureKind> kinds;                        // file order
   const FailureKind* find(const std::string& id) const;  // nullptr when absent
 };
 
@@ -69,8 +78,10 @@ Expected<FailureCatalogue> parse_failure_catalogue(const std::string& text);
 // stage contains one of them; with `os_family` (and `arch`), only entries that
 // apply_on that platform. Output before the last 64 KiB is ignored (the
 // interesting lines of an installer's failure are at the end).
-std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue, const std::string& output,
+std::vector<FailureMatch> classify_output(const FailureCatalogue& catalogue,
+                                          const std::string& output,
                                           const std::vector<std::string>& stages = {},
-                                          const std::string& os_family = "", const std::string& arch = "");
+                                          const std::string& os_family = "",
+                                          const std::string& arch = "");
 
 }  // namespace torchup::data

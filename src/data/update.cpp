@@ -7,11 +7,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "data/published.h"
 
@@ -67,6 +66,7 @@ Expected<UpdateResult> update_published_versions(host::HttpClient& http,
   host::HttpOptions http_options;
   http_options.timeout = options.timeout;
   http_options.allow_insecure = options.allow_insecure;
+  http_options.proxy = options.proxy;
   auto response = http.get(options.url, http_options);
   if (!response) return response.error();
   if (response->status != 200) {
@@ -88,9 +88,10 @@ Expected<UpdateResult> update_published_versions(host::HttpClient& http,
   std::error_code ec;
   fs::create_directories(options.cache_dir, ec);
   if (ec) {
-    return make_error(ErrorKind::kEnvironment,
-                      "could not create the cache directory " + options.cache_dir + ": " + ec.message(),
-                      "pass --cache-dir DIR with a writable directory");
+    return make_error(
+        ErrorKind::kEnvironment,
+        "could not create the cache directory " + options.cache_dir + ": " + ec.message(),
+        "pass --cache-dir DIR with a writable directory");
   }
   UpdateResult result;
   result.path = (fs::path(options.cache_dir) / kPublishedVersionsName).string();

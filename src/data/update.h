@@ -26,16 +26,17 @@ struct UpdateOptions {
   std::string url = kPublishedVersionsUrl;
   std::string cache_dir;        // data::default_cache_dir or --cache-dir
   bool allow_insecure = false;  // plain http:// to a non-loopback host
+  std::string proxy;  // "[scheme://][user:pass@]host:port"; empty: HTTPS_PROXY and the like
   std::chrono::milliseconds timeout{60000};
-  std::string fetched_at;       // UTC ISO 8601 "2026-11-29T03:30:00Z" (the caller's clock)
+  std::string fetched_at;  // UTC ISO 8601 "2026-11-29T03:30:00Z" (the caller's clock)
 };
 
 struct UpdateResult {
-  std::string path;        // the cached file
-  std::string meta_path;   // its "<name>.meta.json"
+  std::string path;       // the cached file
+  std::string meta_path;  // its "<name>.meta.json"
   std::string url;
   std::string fetched_at;
-  std::size_t size = 0;    // bytes
+  std::size_t size = 0;  // bytes
   std::string latest_stable;
   std::size_t version_count = 0;
 };
@@ -44,7 +45,8 @@ struct UpdateResult {
 // (temporary file + rename, data first, metadata last). Errors: kNetwork (download
 // failed, HTTP status not 200), kParse (not a valid published_versions.json),
 // kEnvironment (cache not writable), kUsage (refused non-HTTPS URL).
-Expected<UpdateResult> update_published_versions(host::HttpClient& http, const UpdateOptions& options);
+Expected<UpdateResult> update_published_versions(host::HttpClient& http,
+                                                 const UpdateOptions& options);
 
 // "2026-11-29T03:30:00Z" for a system_clock time point.
 std::string utc_iso8601(std::chrono::system_clock::time_point when);

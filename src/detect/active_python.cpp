@@ -86,7 +86,7 @@ bool usable(const host::Host& host, const std::string& path) {
 }
 
 std::optional<ActivePython> search_path(const host::Host& host, const std::string& path_value,
-                                        std::vector<std::string>* warnings) {
+                                        std::vector<Text>* warnings) {
   std::vector<std::string> dirs;
   for (auto d : str::split(path_value, host.system.path_separator)) {
     if (!d.empty()) dirs.emplace_back(d);
@@ -108,8 +108,13 @@ std::optional<ActivePython> search_path(const host::Host& host, const std::strin
         const std::string target = *root + "/versions/" + version + "/bin/" + name;
         if (usable(host, target)) return ActivePython{target, "pyenv (" + choice.via + ")"};
         if (warnings && !host.fs.is_dir(*root + "/versions/" + version)) {
-          warnings->push_back("pyenv version " + version + " (" + choice.via + ") is not installed in " + *root +
-                              "/versions: `" + name + "` fails there");
+          warnings->push_back(tr("detect.pyenv-version-missing",
+                                 "pyenv version {version} ({via}) is not installed in "
+                                 "{dir}: `{name}` fails there",
+                                 {{"version", version},
+                                  {"via", choice.via},
+                                  {"dir", *root + "/versions"},
+                                  {"name", name}}));
         }
       }
       if (!system) break;  // pyenv answers "command not found" for this name
@@ -150,7 +155,7 @@ std::vector<std::string> parse_pyenv_version_file(const std::string& text) {
   return out;
 }
 
-std::optional<ActivePython> active_python(const host::Host& host, std::vector<std::string>* warnings) {
+std::optional<ActivePython> active_python(const host::Host& host, std::vector<Text>* warnings) {
   if (host.system.os_family == "windows") {
     // Windows: an activated venv/conda env first (the Store's python3 alias on PATH
     // opens the Store instead of running anything), then PATH with PATHEXT.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "host/host.h"
+#include "util/text.h"
 
 namespace torchup::detect {
 
@@ -28,7 +29,8 @@ struct ActivePython {
 //  - when PATH names none: $VIRTUAL_ENV's, then $CONDA_PREFIX's interpreter.
 // `warnings` (may be null) gets a line when a pyenv version is named but not installed.
 // nullopt when nothing resolves.
-std::optional<ActivePython> active_python(const host::Host& host, std::vector<std::string>* warnings = nullptr);
+std::optional<ActivePython> active_python(const host::Host& host,
+                                          std::vector<Text>* warnings = nullptr);
 
 // pyenv's version names (pyenv-version-file-read): the words of a version file, lines
 // starting with '#' skipped, names holding "/" or ".." dropped. Pure, for the tests.

@@ -5,7 +5,8 @@
 
 namespace torchup::detect {
 
-model::Machine detect_linux(host::Host& host, data::DataStore& store, const DetectOptions& options) {
+model::Machine detect_linux(host::Host& host, data::DataStore& store,
+                            const DetectOptions& options) {
   model::Machine machine;
   probe_os(host, machine);
   probe_gpus(host, store, machine);
@@ -13,7 +14,8 @@ model::Machine detect_linux(host::Host& host, data::DataStore& store, const Dete
   for (const auto& gpu : machine.gpus) nvidia_present = nvidia_present || gpu.vendor == "nvidia";
   // NVML only when it can answer something (an NVIDIA GPU, or WSL2 where PCI shows none):
   // its init costs tens of milliseconds.
-  if (host.live && options.use_nvml && (nvidia_present || machine.os.wsl)) probe_nvml(host, machine);
+  if (host.live && options.use_nvml && (nvidia_present || machine.os.wsl))
+    probe_nvml(host, machine);
   probe_nvidia_driver(host, store, machine, options);
   probe_wsl_nvidia(host, store, machine);
   probe_rocm(host, machine);
@@ -22,9 +24,12 @@ model::Machine detect_linux(host::Host& host, data::DataStore& store, const Dete
   for (const auto& gpu : machine.gpus) {
     // A GPU known only from WSL2's driver files has no id to look up; its warning says why.
     if (gpu.vendor == "nvidia" && !gpu.compute_capability && gpu.source != kWslDriverSource) {
-      machine.warnings.push_back(gpu.name + (gpu.pci_id ? " (" + *gpu.pci_id + ")" : std::string()) +
-                                 ": compute capability unknown (device id not in the offline table; "
-                                 "NVML or nvidia-smi with a loaded driver would tell)");
+      const std::string named = gpu.name + (gpu.pci_id ? " (" + *gpu.pci_id + ")" : std::string());
+      machine.warnings.push_back(
+          tr("detect.cc-unknown",
+             "{gpu}: compute capability unknown (device id not in the "
+             "offline table; NVML or nvidia-smi with a loaded driver would tell)",
+             {{"gpu", named}}));
     }
   }
   return machine;

@@ -55,7 +55,8 @@ bool bind(void* lib, const char* symbol, F& out) {
 bool probe_nvml(host::Host& host, model::Machine& machine) {
   if (!host.live) return false;
   void* lib = ::dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (!lib && machine.os.wsl) lib = ::dlopen("/usr/lib/wsl/lib/libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!lib && machine.os.wsl)
+    lib = ::dlopen("/usr/lib/wsl/lib/libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!lib) return false;
   Nvml nvml{};
   bool ok = bind(lib, "nvmlInit_v2", nvml.init) && bind(lib, "nvmlShutdown", nvml.shutdown) &&
@@ -64,7 +65,9 @@ bool probe_nvml(host::Host& host, model::Machine& machine) {
             bind(lib, "nvmlDeviceGetHandleByIndex_v2", nvml.by_index) &&
             bind(lib, "nvmlDeviceGetName", nvml.name);
   if (!ok) {
-    machine.warnings.push_back("libnvidia-ml.so.1 lacks the NVML calls torchup uses; falling back to files");
+    machine.warnings.push_back(
+        tr("detect.nvml-lacks-calls",
+           "libnvidia-ml.so.1 lacks the NVML calls torchup uses; falling back to files"));
     return false;  // never dlclose NVML (fastfetch keeps it loaded too)
   }
   bind(lib, "nvmlSystemGetCudaDriverVersion_v2", nvml.cuda_version) ||
@@ -72,7 +75,9 @@ bool probe_nvml(host::Host& host, model::Machine& machine) {
   bind(lib, "nvmlDeviceGetCudaComputeCapability", nvml.cc);
   bind(lib, "nvmlDeviceGetPciInfo_v3", nvml.pci);
   if (nvml.init() != 0) {
-    machine.warnings.push_back("NVML is installed but failed to initialise (driver not loaded or mismatched)");
+    machine.warnings.push_back(
+        tr("detect.nvml-init-failed",
+           "NVML is installed but failed to initialise (driver not loaded or mismatched)"));
     return false;
   }
   char version[96] = {};
@@ -97,18 +102,22 @@ bool probe_nvml(host::Host& host, model::Machine& machine) {
       nvml.name(dev, name, sizeof name);
       std::optional<std::string> cc;
       int major = 0, minor = 0;
-      if (nvml.cc && nvml.cc(dev, &major, &minor) == 0) cc = std::to_string(major) + "." + std::to_string(minor);
+      if (nvml.cc && nvml.cc(dev, &major, &minor) == 0)
+        cc = std::to_string(major) + "." + std::to_string(minor);
       std::optional<std::string> pci_id;
       NvmlPciInfo info{};
       if (nvml.pci && nvml.pci(dev, &info) == 0) {
         char buf[16];
-        std::snprintf(buf, sizeof buf, "%04x:%04x", info.pci_device_id & 0xffff, info.pci_device_id >> 16);
+        std::snprintf(buf, sizeof buf, "%04x:%04x", info.pci_device_id & 0xffff,
+                      info.pci_device_id >> 16);
         pci_id = buf;
       }
-      // Join with the PCI list by id (first unmatched one); add the GPU when PCI did not show it (WSL2).
+      // Join with the PCI list by id (first unmatched one); add the GPU when PCI did not show it
+      // (WSL2).
       model::Gpu* target = nullptr;
       for (std::size_t g = 0; g < machine.gpus.size(); ++g) {
-        if (!matched[g] && machine.gpus[g].vendor == "nvidia" && (!pci_id || machine.gpus[g].pci_id == pci_id)) {
+        if (!matched[g] && machine.gpus[g].vendor == "nvidia" &&
+            (!pci_id || machine.gpus[g].pci_id == pci_id)) {
           matched[g] = true;
           target = &machine.gpus[g];
           break;

@@ -17,11 +17,16 @@ constexpr const char* kPciDevices = "/sys/bus/pci/devices";
 // PCI vendor ids (pci.ids): 10de NVIDIA, 1002 AMD/ATI, 8086 Intel, 106b Apple.
 std::string vendor_key(std::uint16_t vendor) {
   switch (vendor) {
-    case 0x10de: return "nvidia";
-    case 0x1002: return "amd";
-    case 0x8086: return "intel";
-    case 0x106b: return "apple";
-    default: return "other";
+    case 0x10de:
+      return "nvidia";
+    case 0x1002:
+      return "amd";
+    case 0x8086:
+      return "intel";
+    case 0x106b:
+      return "apple";
+    default:
+      return "other";
   }
 }
 
@@ -58,10 +63,11 @@ std::optional<PciModalias> read_ids(const host::FileSystem& fs, const std::strin
   auto d = parse_sysfs_hex(*device);
   if (!c || !v || !d || *v > 0xffff || *d > 0xffff) return std::nullopt;
   return PciModalias{static_cast<std::uint16_t>(*v), static_cast<std::uint16_t>(*d),
-                     static_cast<std::uint8_t>((*c >> 16) & 0xff), static_cast<std::uint8_t>((*c >> 8) & 0xff)};
+                     static_cast<std::uint8_t>((*c >> 16) & 0xff),
+                     static_cast<std::uint8_t>((*c >> 8) & 0xff)};
 }
 
-std::vector<PciGpu> list_pci_gpus(const host::FileSystem& fs, std::vector<std::string>& warnings) {
+std::vector<PciGpu> list_pci_gpus(const host::FileSystem& fs, std::vector<Text>& warnings) {
   std::vector<PciGpu> out;
   std::size_t unreadable = 0;
   for (const auto& bdf : fs.list_dir(kPciDevices)) {
@@ -80,8 +86,10 @@ std::vector<PciGpu> list_pci_gpus(const host::FileSystem& fs, std::vector<std::s
     out.push_back(std::move(gpu));
   }
   if (unreadable > 0) {
-    warnings.push_back(std::to_string(unreadable) + " PCI device(s) under " + kPciDevices +
-                       " have unreadable ids (modalias/class files); they were skipped");
+    warnings.push_back(tr("detect.pci-unreadable",
+                          "{count} PCI device(s) under {dir} have unreadable ids "
+                          "(modalias/class files); they were skipped",
+                          {{"count", std::to_string(unreadable)}, {"dir", kPciDevices}}));
   }
   return out;
 }
@@ -100,7 +108,8 @@ class PciNames {
     if (loaded_) return;
     loaded_ = true;
     // Debian/Ubuntu package pci.ids, Fedora/Arch hwdata (research/anchors-detection.md §7).
-    for (const char* path : {"/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids", "/usr/local/share/hwdata/pci.ids"}) {
+    for (const char* path : {"/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids",
+                             "/usr/local/share/hwdata/pci.ids"}) {
       if (auto text = fs_.read_file(path, kPciIdsMax); text && !text->empty()) {
         text_ = std::move(*text);
         return;
@@ -136,8 +145,10 @@ void attach_kfd_targets(const host::FileSystem& fs, model::Machine& machine) {
       }
     }
     if (!gpu.gfx_target) {
-      machine.warnings.push_back("AMD GPU " + gpu.name + ": gfx target unknown (no KFD topology node for it; "
-                                 "is the amdgpu driver loaded?)");
+      machine.warnings.push_back(tr("detect.amd-gfx-unknown",
+                                    "AMD GPU {gpu}: gfx target unknown (no KFD topology node "
+                                    "for it; is the amdgpu driver loaded?)",
+                                    {{"gpu", gpu.name}}));
     }
   }
 }
@@ -164,7 +175,8 @@ void probe_gpus(host::Host& host, data::DataStore& store, model::Machine& machin
       }
     }
     // pci.ids (1.3 MB) is read only when no driver named the GPU.
-    std::optional<std::string> pci_name = gpu.name.empty() ? names.device(dev.ids.vendor, dev.ids.device) : std::nullopt;
+    std::optional<std::string> pci_name =
+        gpu.name.empty() ? names.device(dev.ids.vendor, dev.ids.device) : std::nullopt;
     if (gpu.name.empty() && pci_name) {
       auto marketing = data::pci_marketing_name(*pci_name);
       auto prefix = vendor_prefix(gpu.vendor);
@@ -173,23 +185,38 @@ void probe_gpus(host::Host& host, data::DataStore& store, model::Machine& machin
     }
     if (gpu.name.empty()) {
       gpu.name = "unknown model (" + *gpu.pci_id + ")";
-      machine.warnings.push_back("GPU " + *gpu.pci_id + " at " + dev.bdf +
-                                 ": model name unknown (no driver names it and pci.ids has no entry)");
+      machine.warnings.push_back(tr("detect.gpu-name-unknown",
+                                    "GPU {id} at {bdf}: model name unknown (no driver names it "
+                                    "and pci.ids has no entry)",
+                                    {{"id", *gpu.pci_id}, {"bdf", dev.bdf}}));
     }
     if (gpu.vendor == "nvidia") {
       if (!cc_table_tried) {
         cc_table_tried = true;
         auto loaded = data::load_nvidia_cc_table(store);
-        if (loaded) cc_table = std::move(*loaded);
-        else machine.warnings.push_back("compute capability table unusable: " + loaded.error().message);
+        if (loaded)
+          cc_table = std::move(*loaded);
+        else
+          machine.warnings.push_back(tr("detect.cc-table-unusable",
+                                        "compute capability table unusable: {error}",
+                                        {{"error", loaded.error().message}}));
       }
       const data::NvidiaChip* chip = cc_table ? cc_table->find(dev.ids.device) : nullptr;
       if (chip && chip->compute_capability) gpu.compute_capability = chip->compute_capability;
       // A missing CC is warned about after NVML/nvidia-smi had their chance (detect.cpp).
       if (dev.driver != "nvidia") {
-        machine.warnings.push_back(gpu.name + " (" + *gpu.pci_id + ") has no NVIDIA driver loaded" +
-                                   (dev.driver.empty() ? std::string() : " (bound to " + dev.driver + ")") +
-                                   ": install the NVIDIA driver to use CUDA");
+        if (dev.driver.empty()) {
+          machine.warnings.push_back(tr("detect.gpu-no-driver",
+                                        "{gpu} ({id}) has no NVIDIA driver loaded: install the "
+                                        "NVIDIA driver to use CUDA",
+                                        {{"gpu", gpu.name}, {"id", *gpu.pci_id}}));
+        } else {
+          machine.warnings.push_back(
+              tr("detect.gpu-other-driver",
+                 "{gpu} ({id}) has no NVIDIA driver loaded (bound to "
+                 "{driver}): install the NVIDIA driver to use CUDA",
+                 {{"gpu", gpu.name}, {"id", *gpu.pci_id}, {"driver", dev.driver}}));
+        }
       }
     }
     machine.gpus.push_back(std::move(gpu));

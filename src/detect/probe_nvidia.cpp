@@ -19,7 +19,8 @@ bool has_nvidia_gpu(const model::Machine& machine) {
 
 // nvidia-smi on PATH, or in WSL2's driver directory.
 std::optional<std::string> find_nvidia_smi(const host::Host& host) {
-  auto path = host.env.get("PATH").value_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  auto path =
+      host.env.get("PATH").value_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   if (auto found = host::find_program_in(host, path, "nvidia-smi")) return found;
   if (host.fs.is_executable("/usr/lib/wsl/lib/nvidia-smi")) return "/usr/lib/wsl/lib/nvidia-smi";
   return std::nullopt;
@@ -32,7 +33,8 @@ void apply_smi_gpus(const std::vector<NvidiaSmiGpu>& rows, model::Machine& machi
     for (std::size_t g = 0; g < machine.gpus.size(); ++g) {
       auto& gpu = machine.gpus[g];
       if (matched[g] || gpu.vendor != "nvidia") continue;
-      if (row.device_id && gpu.pci_id && str::parse_hex(gpu.pci_id->substr(5)) != *row.device_id) continue;
+      if (row.device_id && gpu.pci_id && str::parse_hex(gpu.pci_id->substr(5)) != *row.device_id)
+        continue;
       matched[g] = true;
       target = &gpu;
       break;
@@ -60,17 +62,23 @@ void ask_nvidia_smi(host::Host& host, model::Machine& machine, const DetectOptio
   if (!smi) return;
   host::RunOptions run;
   run.timeout = options.process_timeout;
-  auto csv = host.runner.run({*smi, "--query-gpu=name,driver_version,compute_cap,pci.device_id",
-                              "--format=csv,noheader"}, run);
-  auto rows = csv.started && !csv.timed_out ? parse_nvidia_smi_csv(csv.out) : std::vector<NvidiaSmiGpu>{};
+  auto csv = host.runner.run(
+      {*smi, "--query-gpu=name,driver_version,compute_cap,pci.device_id", "--format=csv,noheader"},
+      run);
+  auto rows =
+      csv.started && !csv.timed_out ? parse_nvidia_smi_csv(csv.out) : std::vector<NvidiaSmiGpu>{};
   auto banner_run = host.runner.run({*smi}, run);
-  auto banner = banner_run.started && !banner_run.timed_out ? parse_nvidia_smi_banner(banner_run.out)
-                                                            : NvidiaSmiBanner{};
-  if (csv.timed_out || banner_run.timed_out) machine.warnings.push_back("nvidia-smi timed out");
+  auto banner = banner_run.started && !banner_run.timed_out
+                    ? parse_nvidia_smi_banner(banner_run.out)
+                    : NvidiaSmiBanner{};
+  if (csv.timed_out || banner_run.timed_out)
+    machine.warnings.push_back(tr("detect.smi-timed-out", "nvidia-smi timed out"));
   std::optional<std::string> driver = banner.driver_version;
   if (!driver && !rows.empty()) driver = rows.front().driver_version;
   if (!driver) {
-    machine.warnings.push_back("nvidia-smi (" + *smi + ") did not report a driver version");
+    machine.warnings.push_back(tr("detect.smi-no-driver",
+                                  "nvidia-smi ({path}) did not report a driver version",
+                                  {{"path", *smi}}));
     return;
   }
   apply_smi_gpus(rows, machine);
@@ -84,13 +92,18 @@ void probe_nvidia_driver(host::Host& host, data::DataStore& store, model::Machin
   const auto& fs = host.fs;
   if (!machine.nvidia) {
     if (auto text = read_small(fs, "/sys/module/nvidia/version", 256)) {
-      if (auto v = parse_nvidia_module_version(*text)) machine.nvidia = model::NvidiaDriver{*v, {}, "/sys/module/nvidia/version"};
+      if (auto v = parse_nvidia_module_version(*text))
+        machine.nvidia = model::NvidiaDriver{*v, {}, "/sys/module/nvidia/version"};
     }
   }
   if (!machine.nvidia) {
     if (auto text = read_small(fs, "/proc/driver/nvidia/version", 4096)) {
-      if (auto v = parse_nvidia_proc_version(*text)) machine.nvidia = model::NvidiaDriver{*v, {}, "/proc/driver/nvidia/version"};
-      else machine.warnings.push_back("/proc/driver/nvidia/version: no driver version in its first line");
+      if (auto v = parse_nvidia_proc_version(*text))
+        machine.nvidia = model::NvidiaDriver{*v, {}, "/proc/driver/nvidia/version"};
+      else
+        machine.warnings.push_back(
+            tr("detect.proc-no-driver",
+               "/proc/driver/nvidia/version: no driver version in its first line"));
     }
   }
   bool wants_smi = has_nvidia_gpu(machine) || machine.os.wsl;
@@ -107,7 +120,8 @@ void fill_max_cuda(data::DataStore& store, model::Machine& machine) {
   if (!machine.nvidia->max_cuda) {
     auto table = data::load_cuda_table(store);
     if (!table) {
-      machine.warnings.push_back("max CUDA unknown: " + table.error().message);
+      machine.warnings.push_back(tr("detect.max-cuda-unknown", "max CUDA unknown: {error}",
+                                    {{"error", table.error().message}}));
       return;
     }
     auto driver = DottedVersion::parse(machine.nvidia->driver_version);
@@ -117,8 +131,10 @@ void fill_max_cuda(data::DataStore& store, model::Machine& machine) {
     if (max) {
       machine.nvidia->max_cuda = max->str();
     } else {
-      machine.warnings.push_back("NVIDIA driver " + machine.nvidia->driver_version +
-                                 " is older than every row of NVIDIA's Table 3: max CUDA unknown");
+      machine.warnings.push_back(tr("detect.driver-older-than-table",
+                                    "NVIDIA driver {driver} is older than every row of "
+                                    "NVIDIA's Table 3: max CUDA unknown",
+                                    {{"driver", machine.nvidia->driver_version}}));
     }
   }
 }

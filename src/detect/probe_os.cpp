@@ -56,9 +56,12 @@ std::string arch_from_files(const host::FileSystem& fs) {
     const char* arch;
   };
   static constexpr Loader kLoaders[] = {
-      {"/lib64/ld-linux-x86-64.so.2", "x86_64"}, {"/lib/ld-linux-aarch64.so.1", "aarch64"},
-      {"/lib/ld-linux-armhf.so.3", "armv7l"},     {"/lib64/ld64.so.2", "ppc64le"},
-      {"/lib/ld64.so.1", "s390x"},                {"/lib/ld-linux-riscv64-lp64d.so.1", "riscv64"},
+      {"/lib64/ld-linux-x86-64.so.2", "x86_64"},
+      {"/lib/ld-linux-aarch64.so.1", "aarch64"},
+      {"/lib/ld-linux-armhf.so.3", "armv7l"},
+      {"/lib64/ld64.so.2", "ppc64le"},
+      {"/lib/ld64.so.1", "s390x"},
+      {"/lib/ld-linux-riscv64-lp64d.so.1", "riscv64"},
       {"/lib/ld-linux.so.2", "i686"},
   };
   for (const char* prefix : {"", "/usr"}) {
@@ -84,7 +87,8 @@ std::optional<std::string> glibc_from_files(const host::FileSystem& fs, const st
     candidates.push_back("/lib/" + triplet + "/libc.so.6");
     candidates.push_back("/usr/lib/" + triplet + "/libc.so.6");
   }
-  for (const char* p : {"/lib64/libc.so.6", "/usr/lib64/libc.so.6", "/lib/libc.so.6", "/usr/lib/libc.so.6"}) {
+  for (const char* p :
+       {"/lib64/libc.so.6", "/usr/lib64/libc.so.6", "/lib/libc.so.6", "/usr/lib/libc.so.6"}) {
     candidates.emplace_back(p);
   }
   for (const auto& path : candidates) {
@@ -109,17 +113,24 @@ void probe_os(host::Host& host, model::Machine& machine) {
     os.name = parsed.name;
     os.version = parsed.version_id;
   }
-  if (os.name.empty()) machine.warnings.push_back("OS name unknown: /etc/os-release is missing or has no NAME");
+  if (os.name.empty())
+    machine.warnings.push_back(
+        tr("detect.os-unknown", "OS name unknown: /etc/os-release is missing or has no NAME"));
 
   os.arch = host.live ? host.system.arch : arch_from_files(fs);
   if (os.arch.empty() && !host.live) os.arch = host.system.arch;
-  if (os.arch.empty()) machine.warnings.push_back("CPU architecture unknown: no dynamic loader or ELF binary found");
+  if (os.arch.empty())
+    machine.warnings.push_back(tr(
+        "detect.arch-unknown", "CPU architecture unknown: no dynamic loader or ELF binary found"));
 
   if (host.live && host.system.libc_version) {
     os.glibc = host.system.libc_version;
   } else {
     os.glibc = glibc_from_files(fs, os.arch);
-    if (!os.glibc) machine.warnings.push_back("glibc version unknown: no readable libc.so.6 with a version banner");
+    if (!os.glibc)
+      machine.warnings.push_back(
+          tr("detect.glibc-unknown",
+             "glibc version unknown: no readable libc.so.6 with a version banner"));
   }
 
   if (auto version = read_small(fs, "/proc/version")) os.wsl = is_wsl_kernel(*version);

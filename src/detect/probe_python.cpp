@@ -48,7 +48,8 @@ struct Interpreter {
   std::optional<PythonProbe> probe;
 };
 
-void add_interpreters_in(const host::FileSystem& fs, const std::string& bin, std::vector<Candidate>& out) {
+void add_interpreters_in(const host::FileSystem& fs, const std::string& bin,
+                         std::vector<Candidate>& out) {
   for (const char* name : {"python3", "python"}) {
     auto p = join_path(bin, name);
     if (fs.is_executable(p)) {
@@ -58,10 +59,12 @@ void add_interpreters_in(const host::FileSystem& fs, const std::string& bin, std
   }
 }
 
-void add_conda_base(const host::FileSystem& fs, const std::string& base, std::vector<Candidate>& out) {
+void add_conda_base(const host::FileSystem& fs, const std::string& base,
+                    std::vector<Candidate>& out) {
   if (!fs.is_dir(base)) return;
   add_interpreters_in(fs, base + "/bin", out);
-  for (const auto& env : fs.list_dir(base + "/envs")) add_interpreters_in(fs, base + "/envs/" + env + "/bin", out);
+  for (const auto& env : fs.list_dir(base + "/envs"))
+    add_interpreters_in(fs, base + "/envs/" + env + "/bin", out);
 }
 
 // The versioned interpreter names CPython installs ("python3.11"; `make altinstall` and
@@ -77,20 +80,23 @@ const std::vector<std::string>& versioned_python_names() {
   return names;
 }
 
-std::vector<Candidate> find_candidates(const host::Host& host, std::vector<std::string>& warnings) {
+std::vector<Candidate> find_candidates(const host::Host& host, std::vector<Text>& warnings) {
   const auto& fs = host.fs;
   std::vector<Candidate> out;
   // The one `python3` runs (active_python.h) comes first: it keeps its PATH spelling
   // when the same interpreter is found again below.
   if (auto active = active_python(host, &warnings)) out.push_back({active->path, true});
   for (const char* var : {"VIRTUAL_ENV", "CONDA_PREFIX"}) {
-    if (auto env = host.env.get(var); env && !env->empty()) add_interpreters_in(fs, *env + "/bin", out);
+    if (auto env = host.env.get(var); env && !env->empty())
+      add_interpreters_in(fs, *env + "/bin", out);
   }
   auto path = host.env.get("PATH").value_or("/usr/local/bin:/usr/bin:/bin");
   std::vector<std::string> dirs_seen;  // merged /usr: /bin is a link to usr/bin
   for (auto dir_view : str::split(path, host.system.path_separator)) {
     std::string dir(dir_view);
-    if (dir.empty() || dir.front() != '/' || str::contains(dir, "/.pyenv/shims") || str::contains(dir, "/pyenv-virtualenv/shims")) continue;
+    if (dir.empty() || dir.front() != '/' || str::contains(dir, "/.pyenv/shims") ||
+        str::contains(dir, "/pyenv-virtualenv/shims"))
+      continue;
     auto real_dir = resolve_links(fs, dir);
     if (std::find(dirs_seen.begin(), dirs_seen.end(), real_dir) != dirs_seen.end()) continue;
     dirs_seen.push_back(real_dir);
@@ -115,14 +121,17 @@ std::vector<Candidate> find_candidates(const host::Host& host, std::vector<std::
   if (auto root = host.env.get("PYENV_ROOT"); root && !root->empty()) pyenv_roots.push_back(*root);
   for (const auto& home : homes) pyenv_roots.push_back(home + "/.pyenv");
   for (const auto& root : pyenv_roots) {
-    for (const auto& version : fs.list_dir(root + "/versions")) add_interpreters_in(fs, root + "/versions/" + version + "/bin", out);
+    for (const auto& version : fs.list_dir(root + "/versions"))
+      add_interpreters_in(fs, root + "/versions/" + version + "/bin", out);
   }
   for (const auto& home : homes) {
     // Virtual environments directly in a home directory (~/venv, ~/.venv, ~/envs-like names).
     for (const auto& entry : fs.list_dir(home)) {
-      if (fs.exists(home + "/" + entry + "/pyvenv.cfg")) add_interpreters_in(fs, home + "/" + entry + "/bin", out);
+      if (fs.exists(home + "/" + entry + "/pyvenv.cfg"))
+        add_interpreters_in(fs, home + "/" + entry + "/bin", out);
     }
-    for (const char* base : {"miniconda3", "anaconda3", "miniforge3", "mambaforge"}) add_conda_base(fs, home + "/" + base, out);
+    for (const char* base : {"miniconda3", "anaconda3", "miniforge3", "mambaforge"})
+      add_conda_base(fs, home + "/" + base, out);
   }
   add_conda_base(fs, "/opt/conda", out);
   return out;
@@ -142,11 +151,14 @@ std::optional<std::string> version_from_binary(const host::FileSystem& fs, const
   // Where CPython's `make install` (--enable-shared) and distributions put libpython:
   // <prefix>/lib, <prefix>/lib64 (Fedora), the Debian multiarch directory.
   std::vector<std::string> dirs = {home_prefix + "/lib", home_prefix + "/lib64"};
-  if (!elf->arch.empty()) dirs.push_back(home_prefix + "/lib/" + (elf->arch == "armv7l" ? "arm-linux-gnueabihf" : elf->arch + "-linux-gnu"));
+  if (!elf->arch.empty())
+    dirs.push_back(home_prefix + "/lib/" +
+                   (elf->arch == "armv7l" ? "arm-linux-gnueabihf" : elf->arch + "-linux-gnu"));
   for (const auto& dir : dirs) {
     // "m" was the ABI flag of 3.0-3.7 (PEP 3149): libpython3.7m.so.1.0.
     for (const char* abi : {"", "m"}) {
-      auto lib = fs.read_file(resolve_links(fs, dir + "/libpython" + it.minor + abi + ".so.1.0"), kBinaryScan);
+      auto lib = fs.read_file(resolve_links(fs, dir + "/libpython" + it.minor + abi + ".so.1.0"),
+                              kBinaryScan);
       if (!lib) continue;
       return parse_python_version_in_binary(*lib, it.minor);
     }
@@ -165,14 +177,16 @@ std::optional<std::string> version_from_files(const host::FileSystem& fs, const 
     if (DottedVersion::parse(v)) return v;
   }
   for (const auto& entry : fs.list_dir(it.prefix + "/conda-meta")) {
-    if (entry.starts_with("python-") && entry.size() > 7 && std::isdigit(static_cast<unsigned char>(entry[7]))) {
+    if (entry.starts_with("python-") && entry.size() > 7 &&
+        std::isdigit(static_cast<unsigned char>(entry[7]))) {
       auto v = entry.substr(7, entry.find('-', 7) - 7);
       if (DottedVersion::parse(v)) return v;
     }
   }
   if (!it.minor.empty()) {
     auto home_prefix = cfg && cfg->home ? dirname(*cfg->home) : it.prefix;
-    if (auto header = read_small(fs, home_prefix + "/include/python" + it.minor + "/patchlevel.h")) {
+    if (auto header =
+            read_small(fs, home_prefix + "/include/python" + it.minor + "/patchlevel.h")) {
       // patchlevel.h: #define PY_VERSION "3.11.2"
       auto def = header->find("#define PY_VERSION");
       auto open = def == std::string::npos ? def : header->find('"', def);
@@ -191,14 +205,16 @@ std::vector<std::string> site_dirs(const host::Host& host, const Interpreter& it
   std::vector<std::string> dirs;
   if (it.probe) {
     for (const auto& p : it.probe->sys_path) {
-      if (str::ends_with(p, "site-packages") || str::ends_with(p, "dist-packages")) dirs.push_back(p);
+      if (str::ends_with(p, "site-packages") || str::ends_with(p, "dist-packages"))
+        dirs.push_back(p);
     }
     if (!dirs.empty()) return dirs;
   }
   if (it.minor.empty()) return dirs;
   const std::string lib = "/lib/python" + it.minor;
   if (!it.venv && host.live) {
-    if (auto home = host.env.get("HOME"); home && !home->empty()) dirs.push_back(*home + "/.local" + lib + "/site-packages");
+    if (auto home = host.env.get("HOME"); home && !home->empty())
+      dirs.push_back(*home + "/.local" + lib + "/site-packages");
   }
   // Debian's python3 (prefix /usr): pip installs to /usr/local/lib/python3.X/dist-packages and
   // Debian packages to /usr/lib/python3/dist-packages (Debian Python Policy §1.5).
@@ -209,8 +225,9 @@ std::vector<std::string> site_dirs(const host::Host& host, const Interpreter& it
   return dirs;
 }
 
-std::optional<model::InstalledTorch> find_torch(const host::FileSystem& fs, const std::vector<std::string>& dirs,
-                                                std::vector<std::string>& warnings) {
+std::optional<model::InstalledTorch> find_torch(const host::FileSystem& fs,
+                                                const std::vector<std::string>& dirs,
+                                                std::vector<Text>& warnings) {
   for (const auto& dir : dirs) {
     if (!fs.is_dir(dir + "/torch")) continue;
     model::InstalledTorch torch;
@@ -218,12 +235,15 @@ std::optional<model::InstalledTorch> find_torch(const host::FileSystem& fs, cons
     for (const auto& entry : fs.list_dir(dir)) {
       if (!entry.starts_with("torch-")) continue;
       std::optional<std::string> meta;
-      if (str::ends_with(entry, ".dist-info")) meta = read_small(fs, dir + "/" + entry + "/METADATA");
+      if (str::ends_with(entry, ".dist-info"))
+        meta = read_small(fs, dir + "/" + entry + "/METADATA");
       else if (str::ends_with(entry, ".egg-info")) {
-        meta = fs.is_dir(dir + "/" + entry) ? read_small(fs, dir + "/" + entry + "/PKG-INFO") : read_small(fs, dir + "/" + entry);
+        meta = fs.is_dir(dir + "/" + entry) ? read_small(fs, dir + "/" + entry + "/PKG-INFO")
+                                            : read_small(fs, dir + "/" + entry);
       }
       if (!meta) continue;
-      if (auto parsed = parse_dist_metadata(*meta); parsed && str::to_lower(parsed->name) == "torch") {
+      if (auto parsed = parse_dist_metadata(*meta);
+          parsed && str::to_lower(parsed->name) == "torch") {
         torch.version = parsed->version;
         break;
       }
@@ -235,7 +255,10 @@ std::optional<model::InstalledTorch> find_torch(const host::FileSystem& fs, cons
       torch.hip = parsed.hip;
     }
     if (torch.version.empty()) {
-      warnings.push_back("torch at " + dir + "/torch: version unknown (no readable METADATA or torch/version.py)");
+      warnings.push_back(tr("detect.torch-version-unknown",
+                            "torch at {path}: version unknown (no readable METADATA or "
+                            "torch/version.py)",
+                            {{"path", dir + "/torch"}}));
       continue;
     }
     return torch;
@@ -267,7 +290,8 @@ void probe_pythons(host::Host& host, model::Machine& machine, const DetectOption
     }
     auto minor = python_minor_from_name(basename(it.real));
     if (!minor) minor = python_minor_from_name(basename(c.path));
-    if (!minor && cfg && cfg->version) minor = cfg->version->substr(0, cfg->version->find('.', cfg->version->find('.') + 1));
+    if (!minor && cfg && cfg->version)
+      minor = cfg->version->substr(0, cfg->version->find('.', cfg->version->find('.') + 1));
     if (!minor) {
       for (const auto& entry : fs.list_dir(it.prefix + "/lib")) {
         if ((minor = python_minor_from_name(entry))) break;
@@ -303,18 +327,28 @@ void probe_pythons(host::Host& host, model::Machine& machine, const DetectOption
     }
     if (it.info.version.empty()) {
       if (it.minor.empty()) {
-        machine.warnings.push_back(it.info.path + ": Python version unknown (not in its name, pyvenv.cfg or the file layout)");
+        machine.warnings.push_back(tr("detect.python-version-unknown",
+                                      "{path}: Python version unknown (not in its name, "
+                                      "pyvenv.cfg or the file layout)",
+                                      {{"path", it.info.path}}));
       } else {
         it.info.version = it.minor;
-        machine.warnings.push_back(it.info.path + ": only the minor version " + it.minor + " is known (from the file layout)");
+        machine.warnings.push_back(tr("detect.python-minor-only",
+                                      "{path}: only the minor version {minor} is known (from "
+                                      "the file layout)",
+                                      {{"path", it.info.path}, {"minor", it.minor}}));
       }
     }
     it.info.torch = find_torch(fs, site_dirs(host, it), machine.warnings);
     it.info.externally_managed =
-        !it.venv && !it.minor.empty() && fs.exists(it.prefix + "/lib/python" + it.minor + "/EXTERNALLY-MANAGED");
+        !it.venv && !it.minor.empty() &&
+        fs.exists(it.prefix + "/lib/python" + it.minor + "/EXTERNALLY-MANAGED");
     machine.pythons.push_back(std::move(it.info));
   }
-  if (machine.pythons.empty()) machine.warnings.push_back("no Python interpreter found (PATH, pyenv, conda)");
+  if (machine.pythons.empty()) {
+    machine.warnings.push_back(
+        tr("detect.no-python", "no Python interpreter found (PATH, pyenv, conda)"));
+  }
 }
 
 }  // namespace torchup::detect

@@ -77,9 +77,11 @@ void probe_wsl_nvidia(host::Host& host, data::DataStore& store, model::Machine& 
   if (have_nvidia) return;
   auto files = nvidia_driver_files(host.fs);
   if (!files) {
-    machine.warnings.push_back(std::string("WSL2: no Windows NVIDIA driver files in ") + kDriverStore + " or " +
-                               kWslLib + "; GPUs are not visible in WSL without one (install the NVIDIA driver on "
-                               "Windows, not inside WSL)");
+    machine.warnings.push_back(tr("detect.wsl-no-driver",
+                                  "WSL2: no Windows NVIDIA driver files in {store} or {lib}; "
+                                  "GPUs are not visible in WSL without one (install the NVIDIA "
+                                  "driver on Windows, not inside WSL)",
+                                  {{"store", kDriverStore}, {"lib", kWslLib}}));
     return;
   }
   model::Gpu gpu;
@@ -96,30 +98,50 @@ void probe_wsl_nvidia(host::Host& host, data::DataStore& store, model::Machine& 
     if (auto v = inf_version(host.fs, dir)) found.push_back(std::move(*v));
   }
   std::sort(found.begin(), found.end(), [](const InfVersion& a, const InfVersion& b) {
-    return DottedVersion::parse(a.driver).value_or(DottedVersion()) < DottedVersion::parse(b.driver).value_or(DottedVersion());
+    return DottedVersion::parse(a.driver).value_or(DottedVersion()) <
+           DottedVersion::parse(b.driver).value_or(DottedVersion());
   });
   if (!found.empty()) {
     const auto& v = found.back();
-    machine.nvidia = model::NvidiaDriver{v.driver, std::nullopt, v.inf + " (DriverVer " + v.windows + ")"};
+    machine.nvidia =
+        model::NvidiaDriver{v.driver, std::nullopt, v.inf + " (DriverVer " + v.windows + ")"};
     fill_max_cuda(store, machine);
     if (found.size() > 1) {
-      machine.warnings.push_back("WSL2: " + std::to_string(found.size()) + " NVIDIA driver packages in " + kDriverStore +
-                                 "; the newest (" + v.driver + ") is taken as the installed one");
+      machine.warnings.push_back(tr("detect.wsl-several-drivers",
+                                    "WSL2: {count} NVIDIA driver packages in {store}; the "
+                                    "newest ({driver}) is taken as the installed one",
+                                    {{"count", std::to_string(found.size())},
+                                     {"store", kDriverStore},
+                                     {"driver", v.driver}}));
     }
-    std::string how = host.live ? "NVML and nvidia-smi in " + std::string(kWslLib) + " did not answer"
-                                : "run `torchup detect` inside WSL without --root for them (NVML in " +
-                                      std::string(kWslLib) + ")";
-    machine.warnings.push_back("WSL2: the Windows NVIDIA driver " + v.driver + " is installed (" + v.inf +
-                               "), but its files do not name the GPU model or its compute capability; " + how);
+    Text how = tr("detect.wsl-ask-inside",
+                  "run `torchup detect` inside WSL without --root for them (NVML in {lib})",
+                  {{"lib", kWslLib}});
+    if (host.live)
+      how = tr("detect.wsl-no-answer", "NVML and nvidia-smi in {lib} did not answer",
+               {{"lib", kWslLib}});
+    machine.warnings.push_back(tr("detect.wsl-driver-no-model",
+                                  "WSL2: the Windows NVIDIA driver {driver} is installed "
+                                  "({inf}), but its files do not name the GPU model or its "
+                                  "compute capability; {how}",
+                                  {{"driver", v.driver}, {"inf", v.inf}, {"how", how}}));
     return;
   }
-  std::string how = host.live ? "NVML (" + std::string(kWslLib) + "/libnvidia-ml.so.1) and nvidia-smi did not answer; "
-                                "check `nvidia-smi` inside WSL and on Windows"
-                              : "run `torchup detect` inside WSL without --root (it asks NVML in " + std::string(kWslLib) +
-                                    "), or read `nvidia-smi` there";
-  machine.warnings.push_back("WSL2: the Windows NVIDIA driver is installed (" + *files +
-                             ") but its files do not carry the driver version, the GPU model or its compute "
-                             "capability; to get them, " + how);
+  Text how = tr("detect.wsl-version-ask-inside",
+                "run `torchup detect` inside WSL without --root (it asks NVML in "
+                "{lib}), or read `nvidia-smi` there",
+                {{"lib", kWslLib}});
+  if (host.live) {
+    how = tr("detect.wsl-version-no-answer",
+             "NVML ({lib}/libnvidia-ml.so.1) and nvidia-smi did not answer; check "
+             "`nvidia-smi` inside WSL and on Windows",
+             {{"lib", kWslLib}});
+  }
+  machine.warnings.push_back(tr("detect.wsl-driver-no-version",
+                                "WSL2: the Windows NVIDIA driver is installed ({files}) "
+                                "but its files do not carry the driver version, the GPU "
+                                "model or its compute capability; to get them, {how}",
+                                {{"files", *files}, {"how", how}}));
 }
 
 }  // namespace torchup::detect

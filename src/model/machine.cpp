@@ -75,7 +75,7 @@ struct Reader {
 json to_json(const Machine& m) {
   json j;
   j["schema"] = kMachineSchema;
-  j["os"] = {{"family", m.os.family}, {"name", m.os.name},   {"version", m.os.version},
+  j["os"] = {{"family", m.os.family}, {"name", m.os.name},        {"version", m.os.version},
              {"arch", m.os.arch},     {"glibc", opt(m.os.glibc)}, {"wsl", m.os.wsl}};
   j["gpus"] = json::array();
   for (const auto& g : m.gpus) {
@@ -100,7 +100,10 @@ json to_json(const Machine& m) {
   }
   j["pythons"] = json::array();
   for (const auto& p : m.pythons) {
-    json pj = {{"path", p.path}, {"version", p.version}, {"bits", p.bits}, {"active", p.active},
+    json pj = {{"path", p.path},
+               {"version", p.version},
+               {"bits", p.bits},
+               {"active", p.active},
                {"externally_managed", p.externally_managed}};
     if (p.torch) {
       pj["torch"] = {{"version", p.torch->version},
@@ -112,19 +115,21 @@ json to_json(const Machine& m) {
     }
     j["pythons"].push_back(std::move(pj));
   }
-  j["warnings"] = m.warnings;
+  j["warnings"] = nlohmann::json::array();
+  for (const auto& w : m.warnings) j["warnings"].push_back(w.str());
   return j;
 }
 
 Expected<Machine> machine_from_json(const json& j) {
   if (!j.is_object()) {
-    return make_error(ErrorKind::kParse, "machine profile: expected a JSON object at the top level");
+    return make_error(ErrorKind::kParse,
+                      "machine profile: expected a JSON object at the top level");
   }
   Reader r;
   Machine m;
   if (auto schema = r.ostr(j, "schema", "$"); schema && *schema != kMachineSchema) {
-    return make_error(ErrorKind::kParse,
-                      "machine profile: schema is \"" + *schema + "\", expected \"" + kMachineSchema + "\"");
+    return make_error(ErrorKind::kParse, "machine profile: schema is \"" + *schema +
+                                             "\", expected \"" + kMachineSchema + "\"");
   }
   if (auto* os = r.object(j, "os", "$")) {
     m.os.family = r.str(*os, "family", "os");
@@ -166,7 +171,8 @@ Expected<Machine> machine_from_json(const json& j) {
   if (auto* kits = r.array(j, "cuda_toolkits", "$")) {
     for (std::size_t i = 0; i < kits->size(); ++i) {
       std::string path = "cuda_toolkits[" + std::to_string(i) + "]";
-      m.cuda_toolkits.push_back({r.str((*kits)[i], "version", path), r.str((*kits)[i], "path", path)});
+      m.cuda_toolkits.push_back(
+          {r.str((*kits)[i], "version", path), r.str((*kits)[i], "path", path)});
     }
   }
   if (auto* pys = r.array(j, "pythons", "$")) {

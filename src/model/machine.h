@@ -3,11 +3,10 @@
 // Every field that could not be read is empty/nullopt: unknown, not a guess.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "util/expected.h"
 
@@ -16,17 +15,17 @@ namespace torchup::model {
 inline constexpr const char* kMachineSchema = "torchup.machine/1";
 
 struct OsInfo {
-  std::string family;   // "linux", "windows", "macos" (empty: unknown)
-  std::string name;     // "Debian GNU/Linux 12 (bookworm)"
-  std::string version;  // "12"
-  std::string arch;     // "x86_64", "aarch64", "arm64"
+  std::string family;                // "linux", "windows", "macos" (empty: unknown)
+  std::string name;                  // "Debian GNU/Linux 12 (bookworm)"
+  std::string version;               // "12"
+  std::string arch;                  // "x86_64", "aarch64", "arm64"
   std::optional<std::string> glibc;  // "2.36"
   bool wsl = false;
 };
 
 struct Gpu {
-  std::string vendor;  // "nvidia", "amd", "intel", "apple", "other"
-  std::string name;    // model name, or "unknown model (10de:2684)"
+  std::string vendor;                             // "nvidia", "amd", "intel", "apple", "other"
+  std::string name;                               // model name, or "unknown model (10de:2684)"
   std::optional<std::string> pci_id;              // "10de:2684"
   std::optional<std::string> compute_capability;  // "8.9" (NVIDIA)
   std::optional<std::string> gfx_target;          // "gfx1100" (AMD)
@@ -35,9 +34,9 @@ struct Gpu {
 };
 
 struct NvidiaDriver {
-  std::string driver_version;  // "550.54.14" (Linux) or "566.36" (Windows)
+  std::string driver_version;           // "550.54.14" (Linux) or "566.36" (Windows)
   std::optional<std::string> max_cuda;  // "12.4"
-  std::string source;  // "/sys/module/nvidia/version", "nvidia-smi", "profile"...
+  std::string source;                   // "/sys/module/nvidia/version", "nvidia-smi", "profile"...
 };
 
 struct Rocm {
@@ -50,10 +49,10 @@ struct CudaToolkit {
 };
 
 struct InstalledTorch {
-  std::string version;               // "2.5.1+cu124"
-  std::optional<std::string> cuda;   // "12.4", null for CPU builds
-  std::optional<std::string> hip;    // ROCm builds
-  std::string location;              // site-packages directory
+  std::string version;              // "2.5.1+cu124"
+  std::optional<std::string> cuda;  // "12.4", null for CPU builds
+  std::optional<std::string> hip;   // ROCm builds
+  std::string location;             // site-packages directory
 };
 
 struct Python {
@@ -61,7 +60,7 @@ struct Python {
   std::string version;  // "3.11.2"
   int bits = 64;
   std::optional<InstalledTorch> torch;
-  bool active = false;           // the active venv/conda env or first on PATH
+  bool active = false;              // the active venv/conda env or first on PATH
   bool externally_managed = false;  // PEP 668 marker present
 };
 
@@ -72,7 +71,7 @@ struct Machine {
   std::optional<Rocm> rocm;
   std::vector<CudaToolkit> cuda_toolkits;
   std::vector<Python> pythons;
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;  // said in the reader's language (util/text.h)
 };
 
 nlohmann::json to_json(const Machine& machine);

@@ -24,7 +24,8 @@ Text tr_args(std::string_view id, std::string_view pattern, std::vector<TextArg>
   return t;
 }
 
-std::string substitute(std::string_view pattern, const std::vector<std::pair<std::string, std::string>>& values) {
+std::string substitute(std::string_view pattern,
+                       const std::vector<std::pair<std::string, std::string>>& values) {
   std::string out;
   out.reserve(pattern.size() + 16 * values.size());
   for (std::size_t i = 0; i < pattern.size(); ++i) {
@@ -76,8 +77,10 @@ struct MoReader {
     if (at > bytes.size() || bytes.size() - at < 4) return false;
     unsigned char b[4];
     std::memcpy(b, bytes.data() + at, 4);
-    v = swap ? (std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3])
-             : (std::uint32_t{b[3]} << 24 | std::uint32_t{b[2]} << 16 | std::uint32_t{b[1]} << 8 | b[0]);
+    v = swap ? (std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 |
+                b[3])
+             : (std::uint32_t{b[3]} << 24 | std::uint32_t{b[2]} << 16 | std::uint32_t{b[1]} << 8 |
+                b[0]);
     return true;
   }
   // The string described by the (length, offset) pair at `at`; up to its first NUL
@@ -107,7 +110,8 @@ std::optional<Catalog> Catalog::from_mo(std::string_view bytes, std::string* err
     if (magic != kMoMagic) return fail("not a GNU .mo file");
   }
   std::uint32_t revision = 0, count = 0, originals = 0, translations = 0;
-  if (!r.read32(4, revision) || !r.read32(8, count) || !r.read32(12, originals) || !r.read32(16, translations)) {
+  if (!r.read32(4, revision) || !r.read32(8, count) || !r.read32(12, originals) ||
+      !r.read32(16, translations)) {
     return fail("truncated header");
   }
   if ((revision >> 16) > 1) return fail("unknown .mo revision");
@@ -165,6 +169,22 @@ const Catalog& builtin_catalog(Lang lang) {
   static const Catalog english;
   static const Catalog chinese = load_builtin("zh_CN.mo");
   return lang == Lang::kZh ? chinese : english;
+}
+
+Text join_text(const std::vector<Text>& parts, const Text& separator) {
+  if (parts.empty()) return {};
+  if (parts.size() == 1) return parts.front();
+  std::string pattern;
+  std::vector<TextArg> args;
+  args.push_back({"sep", separator});
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string name = "p" + std::to_string(i);
+    if (i > 0) pattern += "{sep}";
+    pattern += "{" + name + "}";
+    args.push_back({name, parts[i]});
+  }
+  // Not a catalogue entry: the pattern is only placeholders, said the same in every language.
+  return tr_args("text.join", pattern, std::move(args));
 }
 
 std::string localize(const Text& text, const Catalog& catalog) {

@@ -51,7 +51,8 @@ class Text : public std::string {
   bool translatable() const { return !id_.empty(); }
   const std::string& str() const { return *this; }
 
-  friend Text tr(std::string_view id, std::string_view pattern, std::initializer_list<TextArg> args);
+  friend Text tr(std::string_view id, std::string_view pattern,
+                 std::initializer_list<TextArg> args);
   friend Text tr_args(std::string_view id, std::string_view pattern, std::vector<TextArg> args);
 
  private:
@@ -77,9 +78,13 @@ inline const std::vector<TextArg>& Text::args() const { return args_; }
 Text tr(std::string_view id, std::string_view pattern, std::initializer_list<TextArg> args = {});
 // The same with arguments built at run time.
 Text tr_args(std::string_view id, std::string_view pattern, std::vector<TextArg> args);
+// Texts one after another with `separator` between them ("a; b; c"), each part (and
+// the separator, when it is a message) said in the reader's language.
+Text join_text(const std::vector<Text>& parts, const Text& separator);
 // Substitutes {name} placeholders in `pattern` ("{{" and "}}" are literal braces); an
 // unknown placeholder stays as written.
-std::string substitute(std::string_view pattern, const std::vector<std::pair<std::string, std::string>>& values);
+std::string substitute(std::string_view pattern,
+                       const std::vector<std::pair<std::string, std::string>>& values);
 
 // The languages torchup speaks.
 enum class Lang { kEn, kZh };
@@ -113,6 +118,8 @@ const Catalog& builtin_catalog(Lang lang);
 // `text` in the language of `catalog`: the translated pattern with each argument
 // rendered the same way; free text, and a message the catalogue lacks, in English.
 std::string localize(const Text& text, const Catalog& catalog);
-inline std::string localize(const Text& text, Lang lang) { return localize(text, builtin_catalog(lang)); }
+inline std::string localize(const Text& text, Lang lang) {
+  return localize(text, builtin_catalog(lang));
+}
 
 }  // namespace torchup

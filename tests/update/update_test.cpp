@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
-
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 
@@ -58,6 +58,13 @@ class LocalServer {
     server_.Get("/wrong-types.json", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(R"({"latest_stable": 5, "versions": []})", "application/json");
     });
+    // As an HTTP proxy: a client that goes through it asks for the absolute URL of a
+    // host that does not exist (.invalid, RFC 2606), which only the proxy can answer.
+    server_.Get(R"(http://torchup-proxy-test\.invalid/published_versions\.json)",
+                [this](const httplib::Request&, httplib::Response& res) {
+                  ++proxied_;
+                  res.set_content(good_, "application/json");
+                });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
@@ -70,12 +77,14 @@ class LocalServer {
   }
   const std::string& good() const { return good_; }
   int port() const { return port_; }
+  int proxied() const { return proxied_; }
 
  private:
   httplib::Server server_;
   std::thread thread_;
   std::string good_;
   int port_ = -1;
+  std::atomic<int> proxied_{0};
 };
 
 struct Run {
@@ -85,19 +94,21 @@ struct Run {
 };
 
 Run torchup(const std::vector<std::string>& args, const std::string& home) {
-  auto result = ::torchup::testing::run_binary(args, {{"HOME", home}, {"TORCHUP_CACHE_DIR", ""}, {"XDG_CACHE_HOME", ""}});
+  auto result = ::torchup::testing::run_binary(
+      args, {{"HOME", home}, {"TORCHUP_CACHE_DIR", ""}, {"XDG_CACHE_HOME", ""}});
   return {result.code, result.out, result.err};
 }
 
-const std::vector<std::string> kSelectCpu = {"select", "--torch", "stable", "--os", "linux",
-                                             "--package", "pip", "--platform", "cpu"};
+const std::vector<std::string> kSelectCpu = {"select",    "--torch", "stable",     "--os", "linux",
+                                             "--package", "pip",     "--platform", "cpu"};
 
 TEST(UpdateEndToEnd, DownloadCachesAndSelectUsesTheCache) {
   LocalServer server;
   ASSERT_GT(server.port(), 0);
   TempDir home, cache;
-  auto r = torchup({"--cache-dir", cache.str(), "update", "--url", server.url("/ok.json"), "--json"},
-                   home.str());
+  auto r =
+      torchup({"--cache-dir", cache.str(), "update", "--url", server.url("/ok.json"), "--json"},
+              home.str());
   ASSERT_EQ(r.rc, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["schema"], "torchup.update/1");
@@ -118,28 +129,32 @@ TEST(UpdateEndToEnd, DownloadCachesAndSelectUsesTheCache) {
   // No temporary files are left behind.
   EXPECT_EQ(std::distance(fs::directory_iterator(cache.path()), fs::directory_iterator()), 2);
 
-  auto cached = torchup([&] {
-    std::vector<std::string> a{"--cache-dir", cache.str()};
-    a.insert(a.end(), kSelectCpu.begin(), kSelectCpu.end());
-    return a;
-  }(), home.str());
+  auto cached = torchup(
+      [&] {
+        std::vector<std::string> a{"--cache-dir", cache.str()};
+        a.insert(a.end(), kSelectCpu.begin(), kSelectCpu.end());
+        return a;
+      }(),
+      home.str());
   EXPECT_EQ(cached.rc, 0) << cached.err;
   EXPECT_NE(cached.out.find(kMarker), std::string::npos) << cached.out;
 
   // Without that cache, the embedded copy answers (no marker).
   TempDir empty;
-  auto embedded = torchup([&] {
-    std::vector<std::string> a{"--cache-dir", empty.str()};
-    a.insert(a.end(), kSelectCpu.begin(), kSelectCpu.end());
-    return a;
-  }(), home.str());
+  auto embedded = torchup(
+      [&] {
+        std::vector<std::string> a{"--cache-dir", empty.str()};
+        a.insert(a.end(), kSelectCpu.begin(), kSelectCpu.end());
+        return a;
+      }(),
+      home.str());
   EXPECT_EQ(embedded.rc, 0) << embedded.err;
   EXPECT_EQ(embedded.out.find(kMarker), std::string::npos) << embedded.out;
   EXPECT_NE(embedded.out.find("pip3 install torch"), std::string::npos) << embedded.out;
 
   // Text output says what happened.
-  auto text = torchup({"--cache-dir", cache.str(), "update", "--url", server.url("/ok.json")},
-                      home.str());
+  auto text =
+      torchup({"--cache-dir", cache.str(), "update", "--url", server.url("/ok.json")}, home.str());
   EXPECT_EQ(text.rc, 0) << text.err;
   EXPECT_NE(text.out.find("Updated pytorch.org's selector data: latest stable 2.12.0"),
             std::string::npos)
@@ -147,12 +162,43 @@ TEST(UpdateEndToEnd, DownloadCachesAndSelectUsesTheCache) {
   EXPECT_NE(text.out.find(file.string()), std::string::npos) << text.out;
 }
 
+// Issue #14: update goes through a proxy, given with --proxy or in the environment as
+// libcurl reads it (http_proxy for an http:// URL, HTTPS_PROXY for https://).
+TEST(UpdateEndToEnd, GoesThroughAProxy) {
+  LocalServer server;
+  ASSERT_GT(server.port(), 0);
+  TempDir home, cache;
+  const std::string url = "http://torchup-proxy-test.invalid/published_versions.json";
+  const std::string proxy = "http://127.0.0.1:" + std::to_string(server.port());
+  auto flag = torchup({"--cache-dir", cache.str(), "update", "--url", url, "--allow-insecure",
+                       "--proxy", proxy, "--json"},
+                      home.str());
+  ASSERT_EQ(flag.rc, 0) << flag.err;
+  EXPECT_EQ(server.proxied(), 1);
+  EXPECT_EQ(nlohmann::json::parse(flag.out)["latest_stable"], "2.12.0");
+
+  auto env = ::torchup::testing::run_binary(
+      {"--cache-dir", cache.str(), "update", "--url", url, "--allow-insecure"},
+      {{"HOME", home.str()}, {"http_proxy", proxy}, {"no_proxy", ""}});
+  EXPECT_EQ(env.code, 0) << env.err;
+  EXPECT_EQ(server.proxied(), 2);
+
+  // Without a proxy the name does not resolve: a network error (exit 3) that says so.
+  auto direct = ::torchup::testing::run_binary(
+      {"--cache-dir", cache.str(), "update", "--url", url, "--allow-insecure"},
+      {{"HOME", home.str()}, {"http_proxy", ""}, {"no_proxy", ""}});
+  EXPECT_EQ(direct.code, 3) << direct.out << direct.err;
+  EXPECT_EQ(server.proxied(), 2);
+}
+
 TEST(UpdateEndToEnd, FailuresLeaveTheCacheUntouched) {
   LocalServer server;
   TempDir home, cache;
   // A previous good update to protect.
-  ASSERT_EQ(torchup({"--cache-dir", cache.str(), "update", "--url", server.url("/ok.json")},
-                    home.str()).rc, 0);
+  ASSERT_EQ(
+      torchup({"--cache-dir", cache.str(), "update", "--url", server.url("/ok.json")}, home.str())
+          .rc,
+      0);
   fs::path file = cache.path() / "published_versions.json";
   fs::path meta = cache.path() / "published_versions.json.meta.json";
   const std::string before = read(file), meta_before = read(meta);
@@ -164,7 +210,8 @@ TEST(UpdateEndToEnd, FailuresLeaveTheCacheUntouched) {
   };
   const std::vector<Case> cases = {
       {server.url("/missing.json"), 3, "HTTP 404; the cache was not changed"},
-      {server.url("/truncated.json"), 3, "is not a usable published_versions.json (published_versions.json: "},
+      {server.url("/truncated.json"), 3,
+       "is not a usable published_versions.json (published_versions.json: "},
       {server.url("/garbage.json"), 3, "is not a usable published_versions.json"},
       {server.url("/wrong-types.json"), 3, "is not a usable published_versions.json"},
       {"http://192.0.2.1/published_versions.json", 2, "refusing non-HTTPS URL"},
@@ -187,7 +234,8 @@ TEST(UpdateEndToEnd, FailuresLeaveTheCacheUntouched) {
 
 TEST(UpdateUnit, WritesDataAndMetaThroughAnyHttpClient) {
   host::CannedHttp http;
-  http.add("https://example.test/pv.json", {200, std::string(*embedded_file("published_versions.json"))});
+  http.add("https://example.test/pv.json",
+           {200, std::string(*embedded_file("published_versions.json"))});
   http.add("https://example.test/empty.json", {200, ""});
   TempDir cache;
   UpdateOptions options;

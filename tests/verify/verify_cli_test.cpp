@@ -68,6 +68,24 @@ TEST(VerifyCli, DebianTorchPassesCpuChecks) {
   EXPECT_EQ(r.err, "");
 }
 
+// Issue #14: the checks' reasons in Chinese (--lang zh); the names of the checks that
+// are code (torch.cuda.is_available()) and the versions stay as they are.
+TEST(VerifyCli, DebianTorchChecksInChinese) {
+  if (auto why = debian_torch_absent(); !why.empty()) GTEST_SKIP() << why;
+  auto r = torchup({"verify", "--lang", "zh", "--python", "/usr/bin/python3"});
+  ASSERT_TRUE(r.started) << r.start_error;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("torch.cuda.is_available()"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("False；仅 CPU 版本"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("CPU-only build"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("none (CUDA is not available)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("无（CUDA 不可用）"), std::string::npos) << r.out;
+  // torchvision: paired ("配套") when Debian's is installed, else "未安装（可选）".
+  EXPECT_TRUE(r.out.find("配套") != std::string::npos ||
+              r.out.find("未安装（可选）") != std::string::npos)
+      << r.out;
+}
+
 TEST(VerifyCli, DebianTorchJsonFieldByField) {
   if (auto why = debian_torch_absent(); !why.empty()) GTEST_SKIP() << why;
   auto r = torchup({"verify", "--python", "/usr/bin/python3", "--json"});
@@ -157,10 +175,16 @@ struct FakePython {
 TEST(VerifyCli, HangCrashAndGarbageAreReportedNotInherited) {
   const std::vector<FakePython> cases = {
       {"hang", "#!/bin/sh\nsleep 60\n", {"--timeout", "1"}, "timed-out", "within 1 s"},
-      {"segfault", "#!/bin/sh\necho 'Fatal Python error: Segmentation fault' >&2\nkill -SEGV $$\n",
-       {}, "crashed", "SIGSEGV"},
+      {"segfault",
+       "#!/bin/sh\necho 'Fatal Python error: Segmentation fault' >&2\nkill -SEGV $$\n",
+       {},
+       "crashed",
+       "SIGSEGV"},
       {"exit 134", "#!/bin/sh\nexit 134\n", {}, "crashed", "exited with code 134"},
-      {"garbage", "#!/bin/sh\nprintf 'Hello\\001\\002 I am not python\\n'\n", {}, "garbage",
+      {"garbage",
+       "#!/bin/sh\nprintf 'Hello\\001\\002 I am not python\\n'\n",
+       {},
+       "garbage",
        "could not be understood"},
   };
   for (const auto& c : cases) {
