@@ -15,11 +15,6 @@ namespace torchup::cli {
 
 namespace {
 
-constexpr const char* kCompatCaveat =
-    "Minor-version compatibility runs a newer toolkit of the same CUDA major on an older driver,\n"
-    "  but features that need the newer driver (and PTX JIT of newer code) fail; see\n"
-    "  https://docs.nvidia.com/deploy/cuda-compatibility/";
-
 struct CudaCompatOptions {
   std::string driver;
   std::string cuda;
@@ -35,102 +30,131 @@ std::optional<data::DriverOs> parse_os(const std::string& os) {
   return std::nullopt;
 }
 
-std::string floor_text(const data::MajorCompat& m) {
-  if (!m.floor) return "not listed by NVIDIA";
+Text compat_caveat() {
+  return tr("cuda.compat-caveat",
+            "Minor-version compatibility runs a newer toolkit of the same CUDA major on an older "
+            "driver,\n  but features that need the newer driver (and PTX JIT of newer code) "
+            "fail; see\n  https://docs.nvidia.com/deploy/cuda-compatibility/");
+}
+
+Text source_line(Context& ctx) {
+  return tr("cuda.source",
+            "Source: NVIDIA CUDA Toolkit release notes, Table 3 ({origin} cuda-driver-table.json)",
+            {{"origin", ctx.store().origins().at("cuda-driver-table.json")}});
+}
+
+Text floor_text(const data::MajorCompat& m) {
+  if (!m.floor) return tr("cuda.not-listed", "not listed by NVIDIA");
   // A one-part floor ("580") is NVIDIA's driver-branch range, not an exact release.
   if (m.floor->parts().size() == 1) {
-    return fmt::format(">= {} (R{} branch; NVIDIA gives no exact release)",
-                       data::driver_version_str(*m.floor), m.floor->major());
+    return tr("cuda.floor-branch", ">= {driver} (R{branch} branch; NVIDIA gives no exact release)",
+              {{"driver", data::driver_version_str(*m.floor)},
+               {"branch", std::to_string(m.floor->major())}});
   }
   return ">= " + data::driver_version_str(*m.floor);
 }
 
-std::string row_driver(const data::CudaTableRow& row, data::DriverOs os) {
+Text row_driver(const data::CudaTableRow& row, data::DriverOs os) {
   const auto& min = os == data::DriverOs::kLinux ? row.linux_min : row.windows_min;
-  return min ? data::driver_version_str(*min) : "not listed by NVIDIA";
+  if (min) return data::driver_version_str(*min);
+  return tr("cuda.not-listed", "not listed by NVIDIA");
 }
 
 void print_driver(Context& ctx, const data::DriverReport& r) {
   auto& out = ctx.out;
   const auto& s = ctx.style;
-  out << s.bold(data::driver_verdict(r) + ".") << "\n\n";
+  constexpr std::size_t kLabel = 16;
+  auto line = [&](const Text& label, const Text& value) {
+    out << "  " << pad_columns(s.t(label), kLabel) << s.t(value) << "\n";
+  };
+  out << s.bold(s.t(tr("cuda.sentence", "{text}.", {{"text", data::driver_verdict(r)}}))) << "\n\n";
   if (r.file_version) {
-    out << fmt::format("  {:<16}{} -> {}\n", "File version", *r.file_version, r.driver_text);
+    line(tr("cuda.label-file-version", "File version"), *r.file_version + " -> " + r.driver_text);
   }
   if (r.full) {
-    out << fmt::format("  {:<16}{} (needs {})\n", "Full support", r.full->toolkit,
-                       row_driver(*r.full, r.os));
+    line(tr("cuda.label-full-support", "Full support"),
+         tr("cuda.needs-paren", "{toolkit} (needs {driver})",
+            {{"toolkit", r.full->toolkit}, {"driver", row_driver(*r.full, r.os)}}));
   }
   if (r.next) {
-    out << fmt::format("  {:<16}{} needs {}\n", r.full ? "Next CUDA" : "Oldest CUDA",
-                       r.next->toolkit, row_driver(*r.next, r.os));
+    Text label = tr("cuda.label-oldest-cuda", "Oldest CUDA");
+    if (r.full) label = tr("cuda.label-next-cuda", "Next CUDA");
+    line(label, tr("cuda.needs", "{toolkit} needs {driver}",
+                   {{"toolkit", r.next->toolkit}, {"driver", row_driver(*r.next, r.os)}}));
   }
   for (std::size_t i = 0; i < r.majors.size(); ++i) {
     const auto& m = r.majors[i];
-    const char* label = i == 0 ? "Minor-version" : i == 1 ? "compatibility" : "";
-    out << fmt::format("  {:<16}{}.x  {}  {}\n", label, m.major,
-                       m.runs ? s.green("yes") : s.dim("no "), floor_text(m));
+    Text label;
+    if (i == 0) label = tr("cuda.label-compat-1", "Minor-version");
+    if (i == 1) label = tr("cuda.label-compat-2", "compatibility");
+    const std::string runs =
+        m.runs ? s.green(s.t(tr("cuda.yes", "yes"))) : s.dim(s.t(tr("cuda.no", "no ")));
+    out << "  " << pad_columns(s.t(label), kLabel) << m.major << ".x  " << runs << "  "
+        << s.t(floor_text(m)) << "\n";
   }
-  out << fmt::format("  {:<16}{} ({})\n", "Table", data::os_label(r.os), data::os_source_text(r));
-  for (const auto& note : r.notes) out << "\n  " << s.yellow("note: ") << note << "\n";
-  out << "\n  " << s.dim(kCompatCaveat) << "\n";
-  out << "  "
-      << s.dim("Source: NVIDIA CUDA Toolkit release notes, Table 3 (" +
-               ctx.store().origins().at("cuda-driver-table.json") + " cuda-driver-table.json)")
-      << "\n";
+  line(tr("cuda.label-table", "Table"),
+       tr("cuda.table-os", "{os} ({why})",
+          {{"os", data::os_label(r.os)}, {"why", data::os_source_text(r)}}));
+  for (const auto& note : r.notes)
+    out << "\n  " << s.yellow(s.t(tr("cuda.note", "note: "))) << s.t(note) << "\n";
+  out << "\n  " << s.dim(s.t(compat_caveat())) << "\n";
+  out << "  " << s.dim(s.t(source_line(ctx))) << "\n";
 }
 
 void print_cuda(Context& ctx, const data::CudaReport& r) {
   auto& out = ctx.out;
   const auto& s = ctx.style;
-  out << s.bold(data::cuda_verdict(r) + ".") << "\n\n";
+  out << s.bold(s.t(tr("cuda.sentence", "{text}.", {{"text", data::cuda_verdict(r)}}))) << "\n\n";
   bool show_linux = r.only_os != data::DriverOs::kWindows;
   bool show_windows = r.only_os != data::DriverOs::kLinux;
-  std::size_t width = 8;
+  const std::string release = s.t(tr("cuda.label-release", "Release"));
+  std::size_t width = std::max<std::size_t>(8, display_columns(release) + 1);
   for (const auto& row : r.releases) width = std::max(width, row.toolkit.size() + 2);
   out << "  "
-      << s.dim(fmt::format("{:<{}}{}{}", "Release", width,
-                           show_linux ? fmt::format("{:<14}", "Linux") : "",
-                           show_windows ? "Windows" : ""))
+      << s.dim(pad_columns(release, width) + (show_linux ? pad_columns("Linux", 14) : "") +
+               (show_windows ? "Windows" : ""))
       << "\n";
   for (const auto& row : r.releases) {
-    out << fmt::format(
-        "  {:<{}}{}{}\n", row.toolkit, width,
-        show_linux ? fmt::format("{:<14}", row_driver(row, data::DriverOs::kLinux)) : "",
-        show_windows ? row_driver(row, data::DriverOs::kWindows) : "");
+    out << "  " << pad_columns(row.toolkit, width)
+        << (show_linux ? pad_columns(s.t(row_driver(row, data::DriverOs::kLinux)), 14) : "")
+        << (show_windows ? s.t(row_driver(row, data::DriverOs::kWindows)) : "") << "\n";
   }
   if (show_windows && !r.windows_min && !r.windows_note.empty()) {
-    out << "\n  " << s.yellow("note: ") << "Windows: " << r.windows_note << "\n";
+    out << "\n  " << s.yellow(s.t(tr("cuda.note", "note: "))) << "Windows: " << r.windows_note
+        << "\n";
   }
-  std::string lin = r.linux_family.floor ? floor_text(r.linux_family) : std::string();
-  std::string win = r.windows_family.floor ? floor_text(r.windows_family) : std::string();
+  Text lin = r.linux_family.floor ? floor_text(r.linux_family) : Text();
+  Text win = r.windows_family.floor ? floor_text(r.windows_family) : Text();
+  const std::string major = std::to_string(r.cuda.major());
   if (!lin.empty() || !win.empty()) {
-    out << fmt::format(
-        "\n  Any CUDA {}.x toolkit also runs, through minor-version compatibility, on",
-        r.cuda.major());
-    if (show_linux && !lin.empty()) out << fmt::format("\n    Linux   {}", lin);
-    if (show_windows && !win.empty()) out << fmt::format("\n    Windows {}", win);
-    out << "\n  " << s.dim(kCompatCaveat) << "\n";
+    out << "\n  "
+        << s.t(tr("cuda.family-runs-on",
+                  "Any CUDA {major}.x toolkit also runs, through minor-version compatibility, on",
+                  {{"major", major}}));
+    if (show_linux && !lin.empty()) out << "\n    Linux   " << s.t(lin);
+    if (show_windows && !win.empty()) out << "\n    Windows " << s.t(win);
+    out << "\n  " << s.dim(s.t(compat_caveat())) << "\n";
   } else {
-    out << fmt::format(
-        "\n  CUDA {}.x has no minor-version compatibility (it began with CUDA 11).\n",
-        r.cuda.major());
+    out << "\n  "
+        << s.t(tr("cuda.no-compat",
+                  "CUDA {major}.x has no minor-version compatibility (it began with CUDA 11).",
+                  {{"major", major}}))
+        << "\n";
   }
-  out << "  "
-      << s.dim("Source: NVIDIA CUDA Toolkit release notes, Table 3 (" +
-               ctx.store().origins().at("cuda-driver-table.json") + " cuda-driver-table.json)")
-      << "\n";
+  out << "  " << s.dim(s.t(source_line(ctx))) << "\n";
 }
 
 int run_cuda_compat(Context& ctx, const CudaCompatOptions& o) {
   bool has_driver = o.driver_option->count() > 0;
   bool has_cuda = o.cuda_option->count() > 0;
   if (has_driver == has_cuda) {
-    return ctx.fail(make_error(ErrorKind::kUsage,
-                               has_driver ? "give a driver version or --cuda X.Y, not both"
-                                          : "give a driver version or --cuda X.Y",
-                               "examples: 'torchup cuda-compat 550.54.14', "
-                               "'torchup cuda-compat --cuda 12.4'"));
+    Text message = tr("cuda.usage-one", "give a driver version or --cuda X.Y");
+    if (has_driver)
+      message = tr("cuda.usage-not-both", "give a driver version or --cuda X.Y, not both");
+    return ctx.fail(make_error(ErrorKind::kUsage, message,
+                               tr("cuda.usage-examples",
+                                  "examples: 'torchup cuda-compat 550.54.14', "
+                                  "'torchup cuda-compat --cuda 12.4'")));
   }
   auto table = data::load_cuda_table(ctx.store());
   ctx.flush_data_warnings();

@@ -22,19 +22,6 @@ struct DetectCliOptions {
   std::optional<std::string> root;
 };
 
-// The columns `text` takes in a terminal: a CJK character (3 bytes of UTF-8 from
-// U+0800 on, as every Chinese label is) takes two, other characters one.
-std::size_t columns(const std::string& text) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    n += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return n;
-}
-
 int run_detect(Context& ctx, const DetectCliOptions& opts) {
   auto machine = app::detect(ctx.services(), opts.root.value_or(""));
   // Malformed data files (--data-dir, the update cache) belong in the report's warnings.
@@ -47,13 +34,13 @@ int run_detect(Context& ctx, const DetectCliOptions& opts) {
   ctx.out << s.bold(s.t(detect::machine_verdict(machine))) << "\n\n";
   auto lines = detect::machine_report_lines(machine);
   std::size_t width = 0;
-  for (const auto& line : lines) width = std::max(width, columns(s.t(line.label)));
+  for (const auto& line : lines) width = std::max(width, display_columns(s.t(line.label)));
   std::string previous;
   for (const auto& line : lines) {
     // Repeated labels (several GPUs' "CUDA", "Python") are shown once per block.
     std::string label = line.label == previous ? std::string() : s.t(line.label);
     previous = line.label;
-    label += std::string(width - columns(label), ' ');
+    label += std::string(width - display_columns(label), ' ');
     ctx.out << "  " << s.cyan(label) << "  " << s.t(line.text) << "\n";
   }
   if (!machine.warnings.empty()) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "act/verify_text.h"
@@ -37,22 +38,29 @@ struct Style {
 // The same colours for act/'s report renderers (verify, doctor, install).
 act::TextStyle text_style(const Style& style);
 
+// The columns `text` takes in a terminal: a CJK character (3 bytes of UTF-8 from
+// U+0800 on, as every Chinese label is) takes two, other characters one.
+std::size_t display_columns(std::string_view text);
+// `text` padded with spaces to `width` columns (display_columns).
+std::string pad_columns(const std::string& text, std::size_t width);
+
 struct GlobalOptions {
   std::optional<std::string> data_dir;   // --data-dir (or TORCHUP_DATA_DIR)
   std::optional<std::string> cache_dir;  // --cache-dir (or TORCHUP_CACHE_DIR / XDG)
-  bool no_color = false;        // --no-color (the same as --color never)
-  std::string color = "auto";   // --color auto|always|never
-  bool quiet = false;           // -q: the result only (no warnings, the plan's command alone)
-  bool verbose = false;         // -v: every file read and program run, on stderr
-  bool json = false;            // --json anywhere on the line: errors as JSON on stdout
-  std::string lang = "auto";    // --lang auto|zh|en
+  bool no_color = false;                 // --no-color (the same as --color never)
+  std::string color = "auto";            // --color auto|always|never
+  bool quiet = false;         // -q: the result only (no warnings, the plan's command alone)
+  bool verbose = false;       // -v: every file read and program run, on stderr
+  bool json = false;          // --json anywhere on the line: errors as JSON on stdout
+  std::string lang = "auto";  // --lang auto|zh|en
 };
 
 // The language to speak: --lang (zh|en; auto: go on), TORCHUP_LANG, then the POSIX
 // locale variables as gettext reads them (LANGUAGE's first entry when the locale is
 // not C, then LC_ALL, LC_MESSAGES, LANG), then the system's UI language (Windows),
 // else English.
-Lang choose_lang(const std::string& flag, const host::Environment& env, const host::SystemFacts& system);
+Lang choose_lang(const std::string& flag, const host::Environment& env,
+                 const host::SystemFacts& system);
 
 // Where a run writes: stdout, stderr, and whether stdout is a terminal (colour).
 struct Streams {

@@ -4,10 +4,9 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace torchup::data {
 
@@ -64,9 +63,10 @@ json version_or_null(const std::optional<DottedVersion>& v) {
 
 json row_json(const std::optional<CudaTableRow>& row, DriverOs os) {
   if (!row) return nullptr;
-  return {{"cuda", row->cuda.str()},
-          {"toolkit", row->toolkit},
-          {"min_driver", version_or_null(os == DriverOs::kLinux ? row->linux_min : row->windows_min)}};
+  return {
+      {"cuda", row->cuda.str()},
+      {"toolkit", row->toolkit},
+      {"min_driver", version_or_null(os == DriverOs::kLinux ? row->linux_min : row->windows_min)}};
 }
 
 json major_json(const MajorCompat& m) {
@@ -94,36 +94,40 @@ Expected<DriverReport> make_driver_report(const CudaDriverTable& table, const Dr
   if (text.empty()) return usage("no driver version given", kDriverHint);
   auto parsed = DottedVersion::parse(text);
   if (!parsed) {
-    return usage(fmt::format("'{}' is not a driver version (expected numbers separated by dots)", text),
-                 kDriverHint);
+    return usage(
+        fmt::format("'{}' is not a driver version (expected numbers separated by dots)", text),
+        kDriverHint);
   }
   DriverReport report;
   const std::size_t parts = parsed->parts().size();
   if (parts > 4) {
     return usage(fmt::format("'{}' has {} parts; NVIDIA drivers have 2 or 3 (Windows file "
-                             "versions 4)", text, parts),
+                             "versions 4)",
+                             text, parts),
                  kDriverHint);
   }
   if (parts == 4) {
     if (query.os == DriverOs::kLinux) {
-      return usage(fmt::format("'{}' looks like a Windows driver file version, not a Linux driver",
-                               text),
-                   "drop --os linux, or give the Linux driver version (e.g. 550.54.14)");
+      return usage(
+          fmt::format("'{}' looks like a Windows driver file version, not a Linux driver", text),
+          "drop --os linux, or give the Linux driver version (e.g. 550.54.14)");
     }
     auto decoded = decode_windows_file_version(*parsed);
     if (!decoded) {
       return usage(fmt::format("'{}' is not a Windows driver file version NVIDIA uses "
-                               "(e.g. 32.0.15.6636 for 566.36)", text),
+                               "(e.g. 32.0.15.6636 for 566.36)",
+                               text),
                    kDriverHint);
     }
     report.file_version = text;
     report.driver = *decoded;
     report.os = DriverOs::kWindows;
     report.os_source = query.os ? OsSource::kGiven : OsSource::kFileVersion;
-    report.notes.push_back(fmt::format(
-        "{} decoded as NVIDIA driver {} (file-version convention from "
-        "data/cuda-driver-min-versions.json, not verified on a device)",
-        text, driver_version_str(*decoded)));
+    report.notes.push_back(tr("cuda.file-version-decoded",
+                              "{file} decoded as NVIDIA driver {driver} (file-version "
+                              "convention from data/cuda-driver-min-versions.json, not "
+                              "verified on a device)",
+                              {{"file", text}, {"driver", driver_version_str(*decoded)}}));
   } else {
     report.driver = *parsed;
     if (query.os) {
@@ -146,8 +150,8 @@ Expected<DriverReport> make_driver_report(const CudaDriverTable& table, const Dr
   report.driver_text = report.file_version ? driver_version_str(report.driver) : text;
 
   if (const auto* row = table.newest_row_for_driver(report.driver, report.os)) report.full = *row;
-  report.next = first_row_above(table, report.full ? std::optional{report.full->cuda} : std::nullopt,
-                                report.os);
+  report.next = first_row_above(
+      table, report.full ? std::optional{report.full->cuda} : std::nullopt, report.os);
   for (long major : table.compat_majors()) {
     MajorCompat m;
     m.major = major;
@@ -160,9 +164,10 @@ Expected<DriverReport> make_driver_report(const CudaDriverTable& table, const Dr
   if (report.os == DriverOs::kWindows && !report.next) {
     for (auto it = table.rows().rbegin(); it != table.rows().rend(); ++it) {
       if (!it->windows_min && (!report.full || it->cuda > report.full->cuda)) {
-        report.notes.push_back(fmt::format("NVIDIA's Table 3 lists no Windows driver for CUDA {} "
-                                           "and later: {}",
-                                           it->cuda.str(), it->windows_note));
+        report.notes.push_back(tr("cuda.no-windows-rows",
+                                  "NVIDIA's Table 3 lists no Windows driver for CUDA {cuda} "
+                                  "and later: {note}",
+                                  {{"cuda", it->cuda.str()}, {"note", it->windows_note}}));
         break;
       }
     }
@@ -170,63 +175,90 @@ Expected<DriverReport> make_driver_report(const CudaDriverTable& table, const Dr
   return report;
 }
 
-std::string os_source_text(const DriverReport& report) {
+Text os_source_text(const DriverReport& report) {
   switch (report.os_source) {
-    case OsSource::kGiven: return "chosen with --os";
-    case OsSource::kShape: return "three-part versions are Linux drivers; use --os to choose";
-    case OsSource::kFileVersion: return "four parts: a Windows driver file version";
+    case OsSource::kGiven:
+      return tr("cuda.os-given", "chosen with --os");
+    case OsSource::kShape:
+      return tr("cuda.os-shape", "three-part versions are Linux drivers; use --os to choose");
+    case OsSource::kFileVersion:
+      return tr("cuda.os-file-version", "four parts: a Windows driver file version");
     case OsSource::kThisComputer:
-      return fmt::format("this computer's OS; use --os {} for the other table",
-                         report.os == DriverOs::kLinux ? "windows" : "linux");
+      return tr("cuda.os-this-computer", "this computer's OS; use --os {other} for the other table",
+                {{"other", report.os == DriverOs::kLinux ? "windows" : "linux"}});
   }
   return {};
 }
 
-std::string driver_verdict(const DriverReport& r) {
+Text driver_verdict(const DriverReport& r) {
   std::vector<long> runs;
   for (const auto& m : r.majors) {
     if (m.runs) runs.push_back(m.major);
   }
-  std::string head = fmt::format("Driver {} ({})", r.driver_text, os_label(r.os));
+  const std::string os = os_label(r.os);
   if (!r.full) {
-    return head + " is older than every driver in NVIDIA's Table 3" +
-           (r.next ? fmt::format(" (CUDA {} needs {})", r.next->cuda.str(),
-                                 driver_version_str(*(r.os == DriverOs::kLinux ? r.next->linux_min
-                                                                              : r.next->windows_min)))
-                   : std::string()) +
-           "; it cannot run any CUDA toolkit listed there";
+    if (r.next) {
+      return tr("cuda.driver-too-old-next",
+                "Driver {driver} ({os}) is older than every driver in NVIDIA's Table 3 "
+                "(CUDA {cuda} needs {needs}); it cannot run any CUDA toolkit listed there",
+                {{"driver", r.driver_text},
+                 {"os", os},
+                 {"cuda", r.next->cuda.str()},
+                 {"needs", driver_version_str(*(r.os == DriverOs::kLinux ? r.next->linux_min
+                                                                         : r.next->windows_min))}});
+    }
+    return tr("cuda.driver-too-old",
+              "Driver {driver} ({os}) is older than every driver in NVIDIA's Table 3; it cannot "
+              "run any CUDA toolkit listed there",
+              {{"driver", r.driver_text}, {"os", os}});
   }
-  std::string out = head + " supports CUDA up to " + r.full->cuda.str();
+  const Text head = tr("cuda.driver-supports", "Driver {driver} ({os}) supports CUDA up to {cuda}",
+                       {{"driver", r.driver_text}, {"os", os}, {"cuda", r.full->cuda.str()}});
   const std::optional<MajorCompat> first =
       r.majors.empty() ? std::nullopt : std::optional{r.majors.front()};
   if (runs.empty()) {
     if (first && first->floor && r.full->cuda.major() == first->major) {
-      out += fmt::format("; it is below the {}.x minor-version-compatibility floor ({}), so newer "
-                         "CUDA {}.x needs a driver upgrade",
-                         first->major, driver_version_str(*first->floor), first->major);
-    } else if (first && first->floor) {
-      out += fmt::format("; minor-version compatibility (CUDA {}.x and later) needs {} or newer",
-                         first->major, driver_version_str(*first->floor));
+      return tr("cuda.below-compat-floor",
+                "{head}; it is below the {major}.x minor-version-compatibility floor "
+                "({floor}), so newer CUDA {major}.x needs a driver upgrade",
+                {{"head", head},
+                 {"major", std::to_string(first->major)},
+                 {"floor", driver_version_str(*first->floor)}});
     }
-    return out;
+    if (first && first->floor) {
+      return tr("cuda.compat-needs",
+                "{head}; minor-version compatibility (CUDA {major}.x and later) needs {floor} or "
+                "newer",
+                {{"head", head},
+                 {"major", std::to_string(first->major)},
+                 {"floor", driver_version_str(*first->floor)}});
+    }
+    return head;
   }
   // Majors at or above the fully supported one are what compatibility adds.
   std::erase_if(runs, [&](long m) { return m < r.full->cuda.major(); });
-  if (runs.empty()) return out;
-  return out + "; with minor-version compatibility it can also run any CUDA " + join_majors(runs);
+  if (runs.empty()) return head;
+  return tr("cuda.compat-also-runs",
+            "{head}; with minor-version compatibility it can also run any CUDA {majors}",
+            {{"head", head}, {"majors", join_majors(runs)}});
 }
 
-std::string cuda_verdict(const CudaReport& r) {
-  auto text = [](const std::optional<DottedVersion>& v) {
-    return v ? ">= " + driver_version_str(*v) : std::string("not listed by NVIDIA");
+Text cuda_verdict(const CudaReport& r) {
+  auto text = [](const std::optional<DottedVersion>& v) -> Text {
+    if (v) return ">= " + driver_version_str(*v);
+    return tr("cuda.not-listed", "not listed by NVIDIA");
   };
   std::string toolkit = r.releases.empty() ? "CUDA " + r.cuda.str() : r.releases.front().toolkit;
-  if (r.only_os == DriverOs::kLinux) return fmt::format("{} needs a Linux driver {}", toolkit, text(r.linux_min));
-  if (r.only_os == DriverOs::kWindows) {
-    return fmt::format("{} needs a Windows driver {}", toolkit, text(r.windows_min));
+  if (r.only_os == DriverOs::kLinux) {
+    return tr("cuda.needs-linux", "{toolkit} needs a Linux driver {driver}",
+              {{"toolkit", toolkit}, {"driver", text(r.linux_min)}});
   }
-  return fmt::format("{} needs driver {} on Linux, {} on Windows", toolkit, text(r.linux_min),
-                     text(r.windows_min));
+  if (r.only_os == DriverOs::kWindows) {
+    return tr("cuda.needs-windows", "{toolkit} needs a Windows driver {driver}",
+              {{"toolkit", toolkit}, {"driver", text(r.windows_min)}});
+  }
+  return tr("cuda.needs-both", "{toolkit} needs driver {linux} on Linux, {windows} on Windows",
+            {{"toolkit", toolkit}, {"linux", text(r.linux_min)}, {"windows", text(r.windows_min)}});
 }
 
 Expected<CudaReport> make_cuda_report(const CudaDriverTable& table, const std::string& cuda_text,
@@ -241,7 +273,8 @@ Expected<CudaReport> make_cuda_report(const CudaDriverTable& table, const std::s
   if (lower.rfind("cu", 0) == 0 && lower.size() >= 4 && lower.find('.') == std::string::npos) {
     // PyTorch build tags: cu92, cu102, cu124 -> the last digit is the minor.
     auto digits = lower.substr(2);
-    if (std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    if (std::all_of(digits.begin(), digits.end(),
+                    [](unsigned char c) { return std::isdigit(c); })) {
       cuda = DottedVersion::parse(digits.substr(0, digits.size() - 1) + "." + digits.back());
     }
   } else {
@@ -253,7 +286,8 @@ Expected<CudaReport> make_cuda_report(const CudaDriverTable& table, const std::s
   if (cuda->parts().size() < 2) {
     return usage(fmt::format("'{}' names only a CUDA major; give major.minor", text),
                  fmt::format("for example {}.0; every {}.x needs the same family floor, see "
-                             "'torchup cuda-compat DRIVER'", cuda->major(), cuda->major()));
+                             "'torchup cuda-compat DRIVER'",
+                             cuda->major(), cuda->major()));
   }
   CudaReport r;
   r.cuda = cuda->truncated(2);
@@ -298,14 +332,19 @@ json to_json(const DriverReport& r) {
           {"driver", r.driver_text},
           {"windows_file_version", r.file_version ? json(*r.file_version) : json(nullptr)},
           {"os", os_id(r.os)},
-          {"os_source", os_source_text(r)},
+          {"os_source", os_source_text(r).str()},
           {"max_cuda", r.full ? json(r.full->cuda.str()) : json(nullptr)},
           {"max_cuda_row", row_json(r.full, r.os)},
           {"next_cuda_row", row_json(r.next, r.os)},
           {"compatible_majors", runs},
           {"minor_version_compatibility", majors},
-          {"verdict", driver_verdict(r)},
-          {"notes", r.notes},
+          {"verdict", driver_verdict(r).str()},
+          {"notes",
+           [&r] {
+             json notes = json::array();
+             for (const auto& n : r.notes) notes.push_back(n.str());
+             return notes;
+           }()},
           {"sources", {kTable3Source, kCompatGuide}}};
 }
 
@@ -320,8 +359,8 @@ json to_json(const CudaReport& r) {
           {"query", "cuda"},
           {"cuda", r.cuda.str()},
           {"toolkit", r.releases.empty() ? json(nullptr) : json(r.releases.front().toolkit)},
-          {"min_driver", {{"linux", version_or_null(r.linux_min)},
-                          {"windows", version_or_null(r.windows_min)}}},
+          {"min_driver",
+           {{"linux", version_or_null(r.linux_min)}, {"windows", version_or_null(r.windows_min)}}},
           {"windows_note", r.windows_note.empty() ? json(nullptr) : json(r.windows_note)},
           {"os", r.only_os ? json(os_id(*r.only_os)) : json(nullptr)},
           {"releases", releases},
@@ -330,7 +369,7 @@ json to_json(const CudaReport& r) {
             {"linux", version_or_null(r.linux_family.floor)},
             {"windows", version_or_null(r.windows_family.floor)},
             {"note", r.linux_family.note.empty() ? json(nullptr) : json(r.linux_family.note)}}},
-          {"verdict", cuda_verdict(r)},
+          {"verdict", cuda_verdict(r).str()},
           {"sources", {kTable3Source, kCompatGuide}}};
 }
 

@@ -48,7 +48,7 @@ struct DriverReport {
   std::optional<CudaTableRow> full;  // newest Table 3 row the driver meets
   std::optional<CudaTableRow> next;  // the next CUDA X.Y's first release (upgrade target)
   std::vector<MajorCompat> majors;   // every major with a floor (11, 12, 13)
-  std::vector<std::string> notes;    // caveats to print after the verdict
+  std::vector<Text> notes;           // caveats to print after the verdict
 };
 
 struct CudaReport {
@@ -70,12 +70,12 @@ Expected<CudaReport> make_cuda_report(const CudaDriverTable& table, const std::s
 
 // "Driver 470.57.02 (Linux) supports CUDA up to 11.4; with minor-version
 // compatibility it can also run any CUDA 11.x" (no colour, no trailing period).
-std::string driver_verdict(const DriverReport& report);
-std::string cuda_verdict(const CudaReport& report);
+Text driver_verdict(const DriverReport& report);
+Text cuda_verdict(const CudaReport& report);
 
 std::string os_label(DriverOs os);       // "Linux", "Windows"
 std::string os_id(DriverOs os);          // "linux", "windows"
-std::string os_source_text(const DriverReport& report);  // why that table
+Text os_source_text(const DriverReport& report);  // why that table
 
 nlohmann::json to_json(const DriverReport& report);
 nlohmann::json to_json(const CudaReport& report);

@@ -103,6 +103,26 @@ TEST(LangAct, InstallDryRunSaysWhatItWouldRunInChinese) {
   EXPECT_FALSE(has(r.out, "Plan: torch")) << r.out;
 }
 
+// cuda-compat, the guide's "read NVIDIA's Table 3" step, in Chinese: the verdict, the
+// labels (aligned by display width) and the source; the versions as they are.
+TEST(LangAct, CudaCompatSaysTable3InChinese) {
+  host::FakeMachine machine("/", {{"LANG", "zh_CN.UTF-8"}}, linux_x86_64(), true);
+  auto r = run_cli(machine.host(), {"cuda-compat", "550.54.14"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "驱动 550.54.14（Linux）最高支持 CUDA 12.4")) << r.out;
+  EXPECT_TRUE(has(r.out, "  完整支持        CUDA 12.4"))
+      << r.out;  // 4 CJK characters (8 columns), padded to 16
+  EXPECT_TRUE(has(r.out, "来源：NVIDIA CUDA Toolkit 发行说明")) << r.out;
+  EXPECT_FALSE(has(r.out, "supports CUDA up to")) << r.out;
+  EXPECT_FALSE(has(r.out, "Full support")) << r.out;
+  auto cuda = run_cli(machine.host(), {"cuda-compat", "--cuda", "12.4"});
+  ASSERT_EQ(cuda.code, 0) << cuda.err;
+  EXPECT_TRUE(has(cuda.out, "需要的驱动：Linux 上 >= ")) << cuda.out;
+  auto usage = run_cli(machine.host(), {"cuda-compat"});
+  EXPECT_EQ(usage.code, 2);
+  EXPECT_TRUE(has(usage.err, "请给出驱动版本或 --cuda X.Y")) << usage.err;
+}
+
 // An interpreter that is not externally managed (its prefix a temporary directory, so
 // the install lock lands there), whose pip cannot look up the index's host name: pip's
 // own output from tests/install/outputs/pip-dns-failure.txt.
