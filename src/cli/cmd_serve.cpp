@@ -118,23 +118,32 @@ int run_serve(Context& ctx, const ServeOptions& options) {
     return ctx.fail(server.error());
   }
   ctx.out << (*server)->url() << std::endl;
-  ctx.err << "torchup: serving the selector on " << (*server)->url()
-          << " (127.0.0.1 only); Ctrl-C stops it" << std::endl;
+  ctx.err << "torchup: "
+          << ctx.style.t(tr("serve.serving",
+                            "serving the selector on {url} (127.0.0.1 only); Ctrl-C stops it",
+                            {{"url", (*server)->url()}}))
+          << std::endl;
   if (options.open) {
     host::RunOptions run_options;
     run_options.timeout = std::chrono::seconds(10);
     const auto open_argv = host::browser_command((*server)->url());
     auto opened = ctx.live_host().runner.run(open_argv, run_options);
     if (!opened.ok()) {
-      ctx.err << ctx.style.yellow("torchup: warning: ") << "could not open a browser ("
-              << open_argv.front() << (opened.started ? " failed" : ": " + opened.start_error)
-              << "); open the URL yourself\n";
+      Text why = tr("serve.browser-not-started", "{program}: {error}",
+                    {{"program", open_argv.front()}, {"error", opened.start_error}});
+      if (opened.started)
+        why = tr("serve.browser-failed", "{program} failed", {{"program", open_argv.front()}});
+      ctx.err << ctx.style.yellow(ctx.style.t(tr("serve.warning", "torchup: warning: ")))
+              << ctx.style.t(tr("serve.no-browser",
+                                "could not open a browser ({why}); open the URL yourself",
+                                {{"why", why}}))
+              << "\n";
     }
   }
   stop_signals->wait();
   (*server)->stop();
   stop_signals.reset();
-  ctx.err << "torchup: stopped" << std::endl;
+  ctx.err << "torchup: " << ctx.style.t(tr("serve.stopped", "stopped")) << std::endl;
   return 0;
 }
 

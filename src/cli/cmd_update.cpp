@@ -33,7 +33,9 @@ int run_update(Context& ctx, const UpdateCommandOptions& o) {
   request.proxy = o.proxy;
   if (!o.json)
     request.on_download = [&ctx](const std::string& url) {
-      ctx.err << ctx.style.dim("Downloading " + url + " ...") << "\n";
+      ctx.err << ctx.style.dim(
+                     ctx.style.t(tr("update.downloading", "Downloading {url} ...", {{"url", url}})))
+              << "\n";
     };
   auto updated = app::update(ctx.services(), request);
   if (!updated) return ctx.fail(updated.error());
@@ -58,22 +60,49 @@ int run_update(Context& ctx, const UpdateCommandOptions& o) {
     return 0;
   }
   const auto& s = ctx.style;
-  std::string change = before.empty() ? ""
-                       : before == result->latest_stable
-                           ? fmt::format(" (unchanged; was the {} copy's too)",
-                                         before_origin == "embedded" ? "built-in" : "cached")
-                           : fmt::format(" (was {} in the {} copy)", before,
-                                         before_origin == "embedded" ? "built-in" : "cached");
-  ctx.out
-      << s.bold(fmt::format("Updated pytorch.org's selector data: latest stable {}{}.",
-                            result->latest_stable, change))
-      << "\n\n"
-      << fmt::format("  {:<9}{} ({} bytes, {} release entries)\n", "Saved", result->path,
-                     result->size, result->version_count)
-      << fmt::format("  {:<9}{}\n", "From", result->url)
-      << fmt::format("  {:<9}{}\n", "At", result->fetched_at) << "\n  "
-      << s.dim("torchup select / plan now use it; delete the file to return to the built-in copy.")
-      << "\n";
+  const bool was_builtin = before_origin == "embedded";
+  Text headline =
+      tr("update.updated", "Updated pytorch.org's selector data: latest stable {latest}.",
+         {{"latest", result->latest_stable}});
+  if (!before.empty() && before == result->latest_stable && was_builtin) {
+    headline = tr("update.unchanged-builtin",
+                  "Updated pytorch.org's selector data: latest stable {latest} (unchanged; "
+                  "was the built-in copy's too).",
+                  {{"latest", result->latest_stable}});
+  } else if (!before.empty() && before == result->latest_stable) {
+    headline = tr("update.unchanged-cached",
+                  "Updated pytorch.org's selector data: latest stable {latest} (unchanged; "
+                  "was the cached copy's too).",
+                  {{"latest", result->latest_stable}});
+  } else if (!before.empty() && was_builtin) {
+    headline = tr("update.was-builtin",
+                  "Updated pytorch.org's selector data: latest stable {latest} (was {before} in "
+                  "the built-in copy).",
+                  {{"latest", result->latest_stable}, {"before", before}});
+  } else if (!before.empty()) {
+    headline = tr("update.was-cached",
+                  "Updated pytorch.org's selector data: latest stable {latest} (was {before} in "
+                  "the cached copy).",
+                  {{"latest", result->latest_stable}, {"before", before}});
+  }
+  constexpr std::size_t kLabel = 9;
+  auto line = [&](const Text& label, const Text& value) {
+    ctx.out << "  " << pad_columns(s.t(label), kLabel) << s.t(value) << "\n";
+  };
+  ctx.out << s.bold(s.t(headline)) << "\n\n";
+  line(tr("update.label-saved", "Saved"),
+       tr("update.saved", "{path} ({bytes} bytes, {entries} release entries)",
+          {{"path", result->path},
+           {"bytes", std::to_string(result->size)},
+           {"entries", std::to_string(result->version_count)}}));
+  line(tr("update.label-from", "From"), result->url);
+  line(tr("update.label-at", "At"), result->fetched_at);
+  ctx.out << "\n  "
+          << s.dim(s.t(
+                 tr("update.now-used",
+                    "torchup select / plan now use it; delete the file to return to the built-in "
+                    "copy.")))
+          << "\n";
   return 0;
 }
 

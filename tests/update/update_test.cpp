@@ -183,12 +183,23 @@ TEST(UpdateEndToEnd, GoesThroughAProxy) {
   EXPECT_EQ(env.code, 0) << env.err;
   EXPECT_EQ(server.proxied(), 2);
 
+  // In Chinese, the same download says so in Chinese; the path and URL as they are.
+  auto zh = torchup({"--cache-dir", cache.str(), "--lang", "zh", "update", "--url", url,
+                     "--allow-insecure", "--proxy", proxy},
+                    home.str());
+  EXPECT_EQ(zh.rc, 0) << zh.err;
+  EXPECT_NE(zh.out.find("已更新 pytorch.org 的选择器数据：最新稳定版 2.12.0"), std::string::npos)
+      << zh.out;
+  EXPECT_NE(zh.out.find("来源     " + url), std::string::npos)
+      << zh.out;  // label padded to 9 columns
+  EXPECT_EQ(server.proxied(), 3);
+
   // Without a proxy the name does not resolve: a network error (exit 3) that says so.
   auto direct = ::torchup::testing::run_binary(
       {"--cache-dir", cache.str(), "update", "--url", url, "--allow-insecure"},
       {{"HOME", home.str()}, {"http_proxy", ""}, {"no_proxy", ""}});
   EXPECT_EQ(direct.code, 3) << direct.out << direct.err;
-  EXPECT_EQ(server.proxied(), 2);
+  EXPECT_EQ(server.proxied(), 3);
 }
 
 TEST(UpdateEndToEnd, FailuresLeaveTheCacheUntouched) {
