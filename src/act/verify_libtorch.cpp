@@ -15,9 +15,16 @@ namespace torchup::act {
 
 namespace {
 
-Check make(std::string id, std::string title, CheckStatus status, std::string reason,
-           std::string fix = {}) {
+Check make(std::string id, Text title, CheckStatus status, Text reason, Text fix = {}) {
   return Check{std::move(id), std::move(title), status, std::move(reason), std::move(fix)};
+}
+
+Text compile_title() { return tr("libtorch.title-compile-program", "compile a test program"); }
+Text run_title() { return tr("libtorch.title-run", "run the test program (at::rand, at::mm)"); }
+Text headers_title() { return tr("libtorch.title-headers", "headers"); }
+Text libraries_title() { return tr("libtorch.title-libraries", "libraries"); }
+Text unzip_fix() {
+  return tr("libtorch.fix-unzip", "unzip the whole LibTorch archive, or install libtorch-dev");
 }
 
 // The smallest program that still calls into libtorch_cpu (rand, mm) and libtorch
@@ -35,15 +42,15 @@ constexpr const char* kTestProgram = R"CPP(
 #endif
 #include <torch/cuda.h>
 #include <cstdio>
-int main(int argc, char** argv) {
-  if (argc > 0) std::remove(argv[0]);  // leave nothing behind
-  at::Tensor t = at::rand({5, 3});
-  at::Tensor m = at::mm(t, t.t());
-  std::printf("TORCHUP_LIBTORCH ok rows=%lld cuda=%d devices=%d\n",
-              static_cast<long long>(m.size(0)), torch::cuda::is_available() ? 1 : 0,
-              static_cast<int>(torch::cuda::device_count()));
-  return 0;
-}
+  int main(int argc, char** argv) {
+    if (argc > 0) std::remove(argv[0]);  // leave nothing behind
+    at::Tensor t = at::rand({5, 3});
+    at::Tensor m = at::mm(t, t.t());
+    std::printf("TORCHUP_LIBTORCH ok rows=%lld cuda=%d devices=%d\n",
+                static_cast<long long>(m.size(0)), torch::cuda::is_available() ? 1 : 0,
+                static_cast<int>(torch::cuda::device_count()));
+    return 0;
+  }
 )CPP";
 
 std::string join_path(const std::string& dir, const std::string& name) {
@@ -85,8 +92,9 @@ void compile_and_run(host::Host& host, const LibtorchOptions& options, LibtorchR
                      const std::vector<std::string>& libs) {
   auto compiler = find_on_path(host, {"c++", "g++", "clang++"});
   if (!compiler) {
-    report.checks.push_back(make("compile", "compile a test program", CheckStatus::kSkip,
-                                 "no C++ compiler (c++, g++, clang++) on PATH"));
+    report.checks.push_back(
+        make("compile", compile_title(), CheckStatus::kSkip,
+             tr("libtorch.no-compiler", "no C++ compiler (c++, g++, clang++) on PATH")));
     return;
   }
   report.compiler = compiler;
@@ -95,8 +103,8 @@ void compile_and_run(host::Host& host, const LibtorchOptions& options, LibtorchR
   std::string binary = join_path(tmp, fmt::format("torchup-libtorch-check-{:08x}", rd()));
   const std::string api = join_path(*report.include_dir, "torch/csrc/api/include");
   // -O0 -g0: the program runs once; optimising or describing it only costs time.
-  std::vector<std::string> argv = {*compiler, "-std=c++17", "-O0", "-g0", "-x", "c++", "-", "-o",
-                                   binary};
+  std::vector<std::string> argv = {*compiler, "-std=c++17", "-O0", "-g0", "-x",
+                                   "c++",     "-",          "-o",  binary};
   // /usr/include is already a system directory; adding it with -I breaks #include_next.
   if (*report.include_dir != "/usr/include") argv.push_back("-I" + *report.include_dir);
   argv.push_back("-I" + api);
@@ -111,37 +119,54 @@ void compile_and_run(host::Host& host, const LibtorchOptions& options, LibtorchR
   run_options.stdin_text = kTestProgram;
   auto built = host.runner.run(argv, run_options);
   if (!built.ok()) {
-    std::string reason = !built.started ? "could not run " + *compiler + ": " + built.start_error
-                         : built.timed_out
-                             ? fmt::format("did not finish within {} s", options.timeout.count())
-                             : first_error(built.err);
-    std::string fix = "check that the headers and libraries come from the same LibTorch";
-    if (str::contains(built.err, "undefined reference")) {
-      fix = "undefined references usually mean an ABI mismatch: use the cxx11-ABI LibTorch zip "
-            "(the pre-cxx11 one needs -D_GLIBCXX_USE_CXX11_ABI=0)";
+    Text reason = first_error(built.err);
+    if (!built.started) {
+      reason = tr("libtorch.could-not-run", "could not run {program}: {error}",
+                  {{"program", *compiler}, {"error", built.start_error}});
+    } else if (built.timed_out) {
+      reason = tr("libtorch.timeout-seconds", "did not finish within {seconds} s",
+                  {{"seconds", std::to_string(options.timeout.count())}});
     }
-    report.checks.push_back(make("compile", "compile and link a test program with " + *compiler,
-                                 CheckStatus::kFail, reason, fix));
+    Text fix = tr("libtorch.fix-same-libtorch",
+                  "check that the headers and libraries come from the same LibTorch");
+    if (str::contains(built.err, "undefined reference")) {
+      fix = tr("libtorch.fix-abi",
+               "undefined references usually mean an ABI mismatch: use the cxx11-ABI LibTorch zip "
+               "(the pre-cxx11 one needs -D_GLIBCXX_USE_CXX11_ABI=0)");
+    }
+    report.checks.push_back(
+        make("compile",
+             tr("libtorch.title-compile-with", "compile and link a test program with {compiler}",
+                {{"compiler", *compiler}}),
+             CheckStatus::kFail, reason, fix));
     return;
   }
-  report.checks.push_back(make("compile", "compile and link a test program", CheckStatus::kPass,
-                               "a LibTorch program (at::rand, at::mm, torch::cuda) built with " + *compiler));
+  report.checks.push_back(
+      make("compile", tr("libtorch.title-compile", "compile and link a test program"),
+           CheckStatus::kPass,
+           tr("libtorch.built-with",
+              "a LibTorch program (at::rand, at::mm, torch::cuda) built with {compiler}",
+              {{"compiler", *compiler}})));
   host::RunOptions exec_options;
   exec_options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout);
   exec_options.env = {{"LD_LIBRARY_PATH", *report.lib_dir}};
   auto ran = host.runner.run({binary}, exec_options);
   report.run_output = str::sanitize(str::trim(ran.out), 300);
   if (!ran.ok() || !str::contains(ran.out, "TORCHUP_LIBTORCH ok")) {
-    std::string reason = ran.timed_out ? "did not finish (timeout)"
-                         : ran.signal  ? fmt::format("crashed (signal {})", ran.signal)
-                                       : first_error(ran.err + "\n" + ran.out);
-    report.checks.push_back(make("run", "run the test program (at::rand, at::mm)",
-                                 CheckStatus::kFail, reason,
-                                 "run it by hand with LD_LIBRARY_PATH=" + *report.lib_dir));
+    Text reason = first_error(ran.err + "\n" + ran.out);
+    if (ran.timed_out) {
+      reason = tr("libtorch.timeout", "did not finish (timeout)");
+    } else if (ran.signal) {
+      reason = tr("libtorch.crashed", "crashed (signal {signal})",
+                  {{"signal", std::to_string(ran.signal)}});
+    }
+    report.checks.push_back(
+        make("run", run_title(), CheckStatus::kFail, reason,
+             tr("libtorch.fix-run-by-hand", "run it by hand with LD_LIBRARY_PATH={dir}",
+                {{"dir", *report.lib_dir}})));
     return;
   }
-  report.checks.push_back(make("run", "run the test program (at::rand, at::mm)",
-                               CheckStatus::kPass, report.run_output));
+  report.checks.push_back(make("run", run_title(), CheckStatus::kPass, report.run_output));
 }
 
 }  // namespace
@@ -170,21 +195,27 @@ std::optional<std::string> parse_torch_version_header(const std::string& text) {
 Expected<LibtorchReport> check_libtorch(host::Host& host, const LibtorchOptions& options) {
   const auto& fs = host.fs;
   if (!fs.is_dir(options.dir)) {
-    return make_error(ErrorKind::kNotFound, "LibTorch directory " + options.dir + " does not exist",
-                      "pass --libtorch with the unzipped libtorch directory (or /usr for "
-                      "Debian's libtorch-dev)");
+    return make_error(
+        ErrorKind::kNotFound,
+        tr("libtorch.no-dir", "LibTorch directory {dir} does not exist", {{"dir", options.dir}}),
+        tr("libtorch.hint-no-dir",
+           "pass --libtorch with the unzipped libtorch directory (or /usr for "
+           "Debian's libtorch-dev)"));
   }
   LibtorchReport report;
   report.dir = options.dir;
   const std::string include = join_path(options.dir, "include");
   if (fs.exists(join_path(include, "torch/csrc/api/include/torch/torch.h"))) {
     report.include_dir = include;
-    report.checks.push_back(make("headers", "headers", CheckStatus::kPass,
-                                 "torch/torch.h in " + join_path(include, "torch/csrc/api/include")));
+    report.checks.push_back(make("headers", headers_title(), CheckStatus::kPass,
+                                 tr("libtorch.headers-in", "torch/torch.h in {dir}",
+                                    {{"dir", join_path(include, "torch/csrc/api/include")}})));
   } else {
-    report.checks.push_back(make("headers", "headers", CheckStatus::kFail,
-                                 "no torch/csrc/api/include/torch/torch.h under " + include,
-                                 "unzip the whole LibTorch archive, or install libtorch-dev"));
+    report.checks.push_back(
+        make("headers", headers_title(), CheckStatus::kFail,
+             tr("libtorch.no-headers", "no torch/csrc/api/include/torch/torch.h under {dir}",
+                {{"dir", include}}),
+             unzip_fix()));
   }
   report.lib_dir = find_lib_dir(fs, options.dir);
   std::vector<std::string> libs;
@@ -201,17 +232,23 @@ Expected<LibtorchReport> check_libtorch(host::Host& host, const LibtorchOptions&
       if (fs.exists(join_path(*report.lib_dir, fmt::format("lib{}.so", lib)))) libs.push_back(lib);
     }
     if (missing.empty()) {
-      report.checks.push_back(make("libraries", "libraries", CheckStatus::kPass,
-                                   "lib" + str::join(libs, ".so, lib") + ".so in " + *report.lib_dir));
+      report.checks.push_back(make("libraries", libraries_title(), CheckStatus::kPass,
+                                   tr("libtorch.libraries-in", "{libraries} in {dir}",
+                                      {{"libraries", "lib" + str::join(libs, ".so, lib") + ".so"},
+                                       {"dir", *report.lib_dir}})));
     } else {
-      report.checks.push_back(make("libraries", "libraries", CheckStatus::kFail,
-                                   "missing " + str::join(missing, ", ") + " in " + *report.lib_dir,
-                                   "reinstall LibTorch"));
+      report.checks.push_back(
+          make("libraries", libraries_title(), CheckStatus::kFail,
+               tr("libtorch.libraries-missing", "missing {libraries} in {dir}",
+                  {{"libraries", str::join(missing, ", ")}, {"dir", *report.lib_dir}}),
+               tr("libtorch.fix-reinstall", "reinstall LibTorch")));
     }
   } else {
-    report.checks.push_back(make("libraries", "libraries", CheckStatus::kFail,
-                                 "no libtorch.so in " + options.dir + "/lib, lib/<multiarch> or lib64",
-                                 "unzip the whole LibTorch archive, or install libtorch-dev"));
+    report.checks.push_back(
+        make("libraries", libraries_title(), CheckStatus::kFail,
+             tr("libtorch.no-libtorch-so", "no libtorch.so in {dir}/lib, lib/<multiarch> or lib64",
+                {{"dir", options.dir}}),
+             unzip_fix()));
   }
 
   if (auto bv = fs.read_file(join_path(options.dir, "build-version"), 4096)) {
@@ -219,43 +256,51 @@ Expected<LibtorchReport> check_libtorch(host::Host& host, const LibtorchOptions&
     if (!line.empty()) report.version = str::sanitize(line, 80);
   }
   if (!report.version && report.include_dir) {
-    if (auto h = fs.read_file(join_path(*report.include_dir,
-                                        "torch/csrc/api/include/torch/version.h"), 65536)) {
+    if (auto h = fs.read_file(
+            join_path(*report.include_dir, "torch/csrc/api/include/torch/version.h"), 65536)) {
       report.version = parse_torch_version_header(*h);
     }
   }
-  report.checks.push_back(report.version
-                              ? make("version", "version", CheckStatus::kPass, *report.version)
-                              : make("version", "version", CheckStatus::kSkip,
-                                     "no build-version file and no torch/version.h"));
+  report.checks.push_back(
+      report.version
+          ? make("version", tr("libtorch.title-version", "version"), CheckStatus::kPass,
+                 *report.version)
+          : make("version", tr("libtorch.title-version", "version"), CheckStatus::kSkip,
+                 tr("libtorch.no-version", "no build-version file and no torch/version.h")));
 
-  auto has = [&](const char* lib) { return std::find(libs.begin(), libs.end(), lib) != libs.end(); };
-  std::string local = report.version ? Version::parse(*report.version).value_or(Version()).local()
-                                     : std::string();
+  auto has = [&](const char* lib) {
+    return std::find(libs.begin(), libs.end(), lib) != libs.end();
+  };
+  std::string local =
+      report.version ? Version::parse(*report.version).value_or(Version()).local() : std::string();
   if (has("torch_cuda") || str::starts_with(local, "cu")) {
     report.build = "CUDA";
     if (local.size() >= 4 && str::starts_with(local, "cu")) {  // "cu124" -> 12.4
-      report.build += " " + local.substr(2, local.size() - 3) + "." + local.substr(local.size() - 1);
+      report.build +=
+          " " + local.substr(2, local.size() - 3) + "." + local.substr(local.size() - 1);
     }
   } else if (has("torch_hip") || str::starts_with(local, "rocm")) {
     report.build = "ROCm";
   } else if (report.lib_dir) {
     report.build = "CPU";
   }
-  report.checks.push_back(make("build", "build", report.build == "unknown" ? CheckStatus::kSkip
-                                                                           : CheckStatus::kPass,
-                               report.build == "unknown" ? "no libraries to tell"
-                                                         : report.build + " build"));
+  if (report.build == "unknown") {
+    report.checks.push_back(make("build", tr("verify.title-build", "build"), CheckStatus::kSkip,
+                                 tr("libtorch.build-unknown", "no libraries to tell")));
+  } else {
+    report.checks.push_back(make("build", tr("verify.title-build", "build"), CheckStatus::kPass,
+                                 tr("libtorch.build", "{kind} build", {{"kind", report.build}})));
+  }
 
   if (!options.compile) {
-    report.checks.push_back(make("compile", "compile a test program", CheckStatus::kSkip,
-                                 "skipped (--no-compile)"));
+    report.checks.push_back(make("compile", compile_title(), CheckStatus::kSkip,
+                                 tr("libtorch.skipped-no-compile", "skipped (--no-compile)")));
   } else if (!report.include_dir || !report.lib_dir || !report.ok()) {
-    report.checks.push_back(make("compile", "compile a test program", CheckStatus::kSkip,
-                                 "headers or libraries missing"));
+    report.checks.push_back(make("compile", compile_title(), CheckStatus::kSkip,
+                                 tr("libtorch.skipped-missing", "headers or libraries missing")));
   } else if (!host.live) {
-    report.checks.push_back(make("compile", "compile a test program", CheckStatus::kSkip,
-                                 "not on the live machine"));
+    report.checks.push_back(make("compile", compile_title(), CheckStatus::kSkip,
+                                 tr("libtorch.skipped-not-live", "not on the live machine")));
   } else {
     compile_and_run(host, options, report, libs);
   }

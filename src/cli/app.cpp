@@ -1,8 +1,8 @@
 // The torchup command line: global options, the subcommand table, and the one
 // place where errors become messages and exit codes.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -20,13 +20,14 @@ Text description() {
 }
 
 Text footer() {
-  return tr("help.torchup-footer",
-            "Examples:\n"
-            "  torchup                                  detect this machine and recommend a build\n"
-            "  torchup select --torch 1.9.0 --os windows --package pip --platform cu111\n"
-            "  torchup cuda-compat 470.57.02            what CUDA can this driver run?\n"
-            "  torchup cuda-compat --cuda 12.4          which driver does CUDA 12.4 need?\n"
-            "\nExit codes: 0 ok, 1 problems found / nothing fits, 2 usage error, 3 environment failure.");
+  return tr(
+      "help.torchup-footer",
+      "Examples:\n"
+      "  torchup                                  detect this machine and recommend a build\n"
+      "  torchup select --torch 1.9.0 --os windows --package pip --platform cu111\n"
+      "  torchup cuda-compat 470.57.02            what CUDA can this driver run?\n"
+      "  torchup cuda-compat --cuda 12.4          which driver does CUDA 12.4 need?\n"
+      "\nExit codes: 0 ok, 1 problems found / nothing fits, 2 usage error, 3 environment failure.");
 }
 
 // The words CLI11 did not expect ("The following argument(s) was/were not expected: A B").
@@ -72,15 +73,34 @@ int report_parse_error(const CLI::ParseError& e, CLI::App& app, Context& ctx) {
   Text said = message;  // CLI11's own words, in English
   Text hint = tr("cli.see-help", "run '{command} --help' for the options", {{"command", where}});
   const auto words = unexpected_words(message);
-  if (words.size() == 1) {
-    if (!sub && words[0].rfind('-', 0) != 0) said = tr("cli.unknown-command", "unknown command '{word}'", {{"word", words[0]}});
-    else if (words[0].rfind('-', 0) == 0) {
-      said = tr("cli.unknown-option", "unknown option '{word}' for '{command}'", {{"word", words[0]}, {"command", where}});
+  // A mistyped command takes the options around it along ("detetc --json", "--json
+  // detetc": --json is a command's option): the first word that is not an option is the
+  // one to name and to correct.
+  std::string command_word;
+  if (!sub) {
+    for (const auto& w : words) {
+      if (w.rfind('-', 0) != 0) {
+        command_word = w;
+        break;
+      }
+    }
+  }
+  if (!command_word.empty()) {
+    said = tr("cli.unknown-command", "unknown command '{word}'", {{"word", command_word}});
+    if (auto near = suggestion(command_word, app, sub)) {
+      hint = tr("cli.did-you-mean", "did you mean `{command} {near}`? ({hint})",
+                {{"command", where}, {"near", *near}, {"hint", hint}});
+    } else {
+      hint = tr("cli.see-help-commands", "run 'torchup help' for the list of commands");
+    }
+  } else if (words.size() == 1) {
+    if (words[0].rfind('-', 0) == 0) {
+      said = tr("cli.unknown-option", "unknown option '{word}' for '{command}'",
+                {{"word", words[0]}, {"command", where}});
     }
     if (auto near = suggestion(words[0], app, sub)) {
-      hint = tr("cli.did-you-mean", "did you mean `{command} {near}`? ({hint})", {{"command", where}, {"near", *near}, {"hint", hint}});
-    } else if (!sub && words[0].rfind('-', 0) != 0) {
-      hint = tr("cli.see-help-commands", "run 'torchup help' for the list of commands");
+      hint = tr("cli.did-you-mean", "did you mean `{command} {near}`? ({hint})",
+                {{"command", where}, {"near", *near}, {"hint", hint}});
     }
   }
   return ctx.fail(make_error(ErrorKind::kUsage, said, hint));
@@ -109,8 +129,10 @@ std::string lang_flag(const std::vector<std::string>& args) {
   std::string lang = "auto";
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--") break;
-    if (args[i] == "--lang" && i + 1 < args.size()) lang = args[i + 1];
-    else if (args[i].rfind("--lang=", 0) == 0) lang = args[i].substr(7);
+    if (args[i] == "--lang" && i + 1 < args.size())
+      lang = args[i + 1];
+    else if (args[i].rfind("--lang=", 0) == 0)
+      lang = args[i].substr(7);
   }
   return lang;
 }
@@ -128,27 +150,37 @@ int run(const std::vector<std::string>& given_args, host::Host& host, const Stre
   const Style& s = ctx.style;
   CLI::App app(s.t(description()), "torchup");
   app.footer(s.t(footer()));
-  app.set_version_flag("-V,--version", std::string("torchup ") + TORCHUP_VERSION, s.t(tr("help.version", "print torchup's version and exit")));
+  app.set_version_flag("-V,--version", std::string("torchup ") + TORCHUP_VERSION,
+                       s.t(tr("help.version", "print torchup's version and exit")));
   app.set_help_flag("-h,--help", s.t(tr("help.help", "print this help and exit")));
   app.require_subcommand(0, 1);
   app.fallthrough();
 
   std::string data_dir, cache_dir;
-  app.add_option("--data-dir", data_dir, s.t(tr("help.data-dir", "read knowledge-base files from DIR first (also TORCHUP_DATA_DIR)")))
+  app.add_option("--data-dir", data_dir,
+                 s.t(tr("help.data-dir",
+                        "read knowledge-base files from DIR first (also TORCHUP_DATA_DIR)")))
       ->type_name("DIR");
-  app.add_option("--cache-dir", cache_dir, s.t(tr("help.cache-dir", "where `torchup update` keeps downloaded data")))
+  app.add_option("--cache-dir", cache_dir,
+                 s.t(tr("help.cache-dir", "where `torchup update` keeps downloaded data")))
       ->type_name("DIR");
   app.add_option("--color", ctx.global.color,
-                 s.t(tr("help.color", "colour: auto (a terminal, unless NO_COLOR or TERM=dumb), always, never")))
+                 s.t(tr("help.color",
+                        "colour: auto (a terminal, unless NO_COLOR or TERM=dumb), always, never")))
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
-  app.add_flag("--no-color", ctx.global.no_color, s.t(tr("help.no-color", "the same as --color never")));
-  app.add_option("--lang", ctx.global.lang,
-                 s.t(tr("help.lang", "language: auto (TORCHUP_LANG, then LANGUAGE/LC_ALL/LC_MESSAGES/LANG), zh or en")))
+  app.add_flag("--no-color", ctx.global.no_color,
+               s.t(tr("help.no-color", "the same as --color never")));
+  app.add_option(
+         "--lang", ctx.global.lang,
+         s.t(tr("help.lang",
+                "language: auto (TORCHUP_LANG, then LANGUAGE/LC_ALL/LC_MESSAGES/LANG), zh or en")))
       ->check(CLI::IsMember({"auto", "zh", "en"}))
       ->type_name("LANG");
-  app.add_flag("-q,--quiet", ctx.global.quiet, s.t(tr("help.quiet", "print only the result (the plan: its command), no warnings")));
-  app.add_flag("-v,--verbose", ctx.global.verbose, s.t(tr("help.verbose", "also print every file read and program run (to stderr)")));
+  app.add_flag("-q,--quiet", ctx.global.quiet,
+               s.t(tr("help.quiet", "print only the result (the plan: its command), no warnings")));
+  app.add_flag("-v,--verbose", ctx.global.verbose,
+               s.t(tr("help.verbose", "also print every file read and program run (to stderr)")));
   // Options reach subcommands before their callbacks run.
   app.parse_complete_callback([&]() {
     if (!data_dir.empty()) ctx.global.data_dir = data_dir;

@@ -37,7 +37,8 @@ int run_select(Context& ctx, SelectOptions options) {
   if (!result) return ctx.fail(result.error());
   ctx.flush_data_warnings();
   for (const auto& w : result->warnings)
-    ctx.err << ctx.style.yellow("torchup: warning: ") << w << "\n";
+    ctx.err << ctx.style.yellow(ctx.style.t(tr("cli.warning-prefix", "torchup: warning: ")))
+            << ctx.style.t(w) << "\n";
   if (options.json) {
     ctx.out << render::select_json(*result).dump(2) << "\n";
   } else {

@@ -35,7 +35,8 @@ std::string basename(const std::string& path) {
   return cut == std::string::npos ? path : path.substr(cut + 1);
 }
 
-std::optional<std::string> Context::reg_string(host::RegHive hive, const std::string& key, const std::string& name) const {
+std::optional<std::string> Context::reg_string(host::RegHive hive, const std::string& key,
+                                               const std::string& name) const {
   auto v = host.registry.value(hive, key, name);
   if (!v) return std::nullopt;
   if (v->type == host::RegValue::Type::string) return v->text;
@@ -45,29 +46,36 @@ std::optional<std::string> Context::reg_string(host::RegHive hive, const std::st
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> Context::reg_number(host::RegHive hive, const std::string& key, const std::string& name) const {
+std::optional<std::uint64_t> Context::reg_number(host::RegHive hive, const std::string& key,
+                                                 const std::string& name) const {
   auto v = host.registry.value(hive, key, name);
-  if (!v || (v->type != host::RegValue::Type::dword && v->type != host::RegValue::Type::qword)) return std::nullopt;
+  if (!v || (v->type != host::RegValue::Type::dword && v->type != host::RegValue::Type::qword))
+    return std::nullopt;
   return v->number;
 }
 
 std::optional<std::string> Context::var(const std::string& name) const {
   if (auto v = host.env.get(name); v && !v->empty()) return v;
   // One level of nesting at most: a variable's value is expanded with raw lookups only.
-  auto raw = [this](host::RegHive hive, const char* key, const std::string& n) -> std::optional<std::string> {
+  auto raw = [this](host::RegHive hive, const char* key,
+                    const std::string& n) -> std::optional<std::string> {
     auto v = host.registry.value(hive, key, n);
-    if (!v || (v->type != host::RegValue::Type::string && v->type != host::RegValue::Type::expand_string)) return std::nullopt;
+    if (!v ||
+        (v->type != host::RegValue::Type::string && v->type != host::RegValue::Type::expand_string))
+      return std::nullopt;
     return v->text;
   };
   auto builtin = [this, &raw](const std::string& n) -> std::optional<std::string> {
     auto key = lower(n);
     if (auto v = host.env.get(n); v && !v->empty()) return v;
     if (key == "systemroot" || key == "windir") {
-      return raw(host::RegHive::local_machine, kNtCurrentVersion, "SystemRoot").value_or("C:\\Windows");
+      return raw(host::RegHive::local_machine, kNtCurrentVersion, "SystemRoot")
+          .value_or("C:\\Windows");
     }
     if (key == "systemdrive") return std::string("C:");
     if (key == "programfiles" || key == "programw6432") {
-      return raw(host::RegHive::local_machine, "SOFTWARE\\Microsoft\\Windows\\CurrentVersion", "ProgramFilesDir")
+      return raw(host::RegHive::local_machine, "SOFTWARE\\Microsoft\\Windows\\CurrentVersion",
+                 "ProgramFilesDir")
           .value_or("C:\\Program Files");
     }
     if (key == "programdata") return std::string("C:\\ProgramData");
@@ -92,21 +100,27 @@ void probe_os(Context& ctx, model::Machine& machine) {
   if (!build) build = ctx.reg_string(RegHive::local_machine, kNtCurrentVersion, "CurrentBuild");
   auto display = ctx.reg_string(RegHive::local_machine, kNtCurrentVersion, "DisplayVersion");
   if (!display) display = ctx.reg_string(RegHive::local_machine, kNtCurrentVersion, "ReleaseId");
-  auto major = ctx.reg_number(RegHive::local_machine, kNtCurrentVersion, "CurrentMajorVersionNumber");
-  auto minor = ctx.reg_number(RegHive::local_machine, kNtCurrentVersion, "CurrentMinorVersionNumber");
+  auto major =
+      ctx.reg_number(RegHive::local_machine, kNtCurrentVersion, "CurrentMajorVersionNumber");
+  auto minor =
+      ctx.reg_number(RegHive::local_machine, kNtCurrentVersion, "CurrentMinorVersionNumber");
   if (product) {
     std::string name = *product;
     // Windows 11 kept "Windows 10" in ProductName; build 22000 is the first Windows 11
     // release (Microsoft, "Windows 11 release information": 21H2, OS build 22000).
     auto number = build ? str::parse_int(*build) : std::nullopt;
-    if (number && *number >= 22000 && name.starts_with("Windows 10")) name.replace(0, 10, "Windows 11");
+    if (number && *number >= 22000 && name.starts_with("Windows 10"))
+      name.replace(0, 10, "Windows 11");
     if (display) name += " " + *display;
     machine.os.name = name;
   } else {
-    machine.warnings.push_back("Windows version unknown: HKLM\\" + std::string(kNtCurrentVersion) + " has no ProductName");
+    machine.warnings.push_back(tr("detect.windows-version-unknown",
+                                  "Windows version unknown: {key} has no ProductName",
+                                  {{"key", "HKLM\\" + std::string(kNtCurrentVersion)}}));
   }
   if (build) {
-    machine.os.version = std::to_string(major.value_or(10)) + "." + std::to_string(minor.value_or(0)) + "." + *build;
+    machine.os.version =
+        std::to_string(major.value_or(10)) + "." + std::to_string(minor.value_or(0)) + "." + *build;
   }
   // The CPU: the live host's, else the system's PROCESSOR_ARCHITECTURE (AMD64, ARM64, x86).
   std::string arch = ctx.host.live ? ctx.host.system.arch : std::string();
@@ -118,7 +132,11 @@ void probe_os(Context& ctx, model::Machine& machine) {
       arch = p == "amd64" ? "x86_64" : p == "arm64" ? "arm64" : p == "x86" ? "x86" : p;
     }
   }
-  if (arch.empty()) machine.warnings.push_back("CPU architecture unknown: no PROCESSOR_ARCHITECTURE in the system environment");
+  if (arch.empty()) {
+    machine.warnings.push_back(tr("detect.windows-arch-unknown",
+                                  "CPU architecture unknown: no PROCESSOR_ARCHITECTURE in "
+                                  "the system environment"));
+  }
   machine.os.arch = arch;
 }
 
@@ -136,17 +154,21 @@ std::vector<std::string> find_profiles(const host::Host& host) {
   const std::string list = std::string(kNtCurrentVersion) + "\\ProfileList";
   for (const auto& sid : host.registry.subkeys(host::RegHive::local_machine, list)) {
     if (!sid.starts_with("S-1-5-21-")) continue;
-    auto v = host.registry.value(host::RegHive::local_machine, list + "\\" + sid, "ProfileImagePath");
+    auto v =
+        host.registry.value(host::RegHive::local_machine, list + "\\" + sid, "ProfileImagePath");
     if (!v || v->text.empty()) continue;
-    auto path = expand_windows_vars(v->text, [](const std::string& n) -> std::optional<std::string> {
-      return lower(n) == "systemdrive" ? std::optional<std::string>("C:") : std::nullopt;
-    });
+    auto path =
+        expand_windows_vars(v->text, [](const std::string& n) -> std::optional<std::string> {
+          return lower(n) == "systemdrive" ? std::optional<std::string>("C:") : std::nullopt;
+        });
     out.push_back(path);
   }
   if (!out.empty()) return out;
   for (const auto& name : host.fs.list_dir("C:\\Users")) {
     auto l = lower(name);
-    if (l == "public" || l == "default" || l == "default user" || l == "all users" || l == "desktop.ini") continue;
+    if (l == "public" || l == "default" || l == "default user" || l == "all users" ||
+        l == "desktop.ini")
+      continue;
     if (host.fs.is_dir("C:\\Users\\" + name)) out.push_back("C:\\Users\\" + name);
   }
   return out;
@@ -158,7 +180,8 @@ std::vector<std::string> find_profiles(const host::Host& host) {
 class WindowsTreeFs final : public host::FileSystem {
  public:
   explicit WindowsTreeFs(const host::FileSystem& tree) : tree_(tree) {}
-  std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes) const override {
+  std::optional<std::string> read_file(const std::string& path,
+                                       std::size_t max_bytes) const override {
     auto p = map(path);
     return p ? tree_.read_file(*p, max_bytes) : std::nullopt;
   }
@@ -187,8 +210,10 @@ class WindowsTreeFs final : public host::FileSystem {
 
  private:
   std::optional<std::string> map(const std::string& path) const {
-    if (path.size() < 2 || path[1] != ':' || !std::isalpha(static_cast<unsigned char>(path[0]))) return std::nullopt;
-    std::string out = "/" + std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(path[0]))));
+    if (path.size() < 2 || path[1] != ':' || !std::isalpha(static_cast<unsigned char>(path[0])))
+      return std::nullopt;
+    std::string out =
+        "/" + std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(path[0]))));
     std::string rest = path.substr(2);
     std::replace(rest.begin(), rest.end(), '\\', '/');
     for (auto piece : str::split(rest, '/')) {
@@ -224,9 +249,12 @@ model::Machine run_probes(host::Host& host, data::DataStore& store, const Detect
 }  // namespace
 }  // namespace win
 
-bool is_windows_tree(const host::FileSystem& fs) { return fs.exists("/registry.reg") || fs.is_dir("/C/Windows"); }
+bool is_windows_tree(const host::FileSystem& fs) {
+  return fs.exists("/registry.reg") || fs.is_dir("/C/Windows");
+}
 
-model::Machine detect_windows(host::Host& host, data::DataStore& store, const DetectOptions& options) {
+model::Machine detect_windows(host::Host& host, data::DataStore& store,
+                              const DetectOptions& options) {
   if (host.system.os_family == "windows") return win::run_probes(host, store, options);
   // A Windows tree under --root: its registry from registry.reg, its drive C: from DIR/C.
   std::vector<std::string> problems;
@@ -237,9 +265,12 @@ model::Machine detect_windows(host::Host& host, data::DataStore& store, const De
   facts.os_family = "windows";
   facts.path_separator = ';';
   facts.venv_python = "Scripts\\python.exe";  // Python docs, venv: "Scripts" on Windows
-  host::Host tree{fs, host.runner, host.env, host.http, facts, false, host.terminal, host.clock, *registry};
+  host::Host tree{fs,    host.runner,   host.env,   host.http, facts,
+                  false, host.terminal, host.clock, *registry};
   auto machine = win::run_probes(tree, store, options);
-  if (!text) machine.warnings.insert(machine.warnings.begin(), "registry.reg missing: registry facts (GPUs, driver, Pythons) unknown");
+  if (!text)
+    machine.warnings.insert(machine.warnings.begin(),
+                            "registry.reg missing: registry facts (GPUs, driver, Pythons) unknown");
   for (const auto& p : problems) machine.warnings.push_back("registry.reg " + p);
   return machine;
 }

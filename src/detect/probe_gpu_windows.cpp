@@ -27,15 +27,20 @@ namespace {
 
 std::string vendor_key(std::uint16_t vendor) {
   switch (vendor) {
-    case 0x10de: return "nvidia";
-    case 0x1002: return "amd";
-    case 0x8086: return "intel";
-    default: return "other";
+    case 0x10de:
+      return "nvidia";
+    case 0x1002:
+      return "amd";
+    case 0x8086:
+      return "intel";
+    default:
+      return "other";
   }
 }
 
 bool is_driver_subkey(const std::string& name) {
-  return name.size() == 4 && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return name.size() == 4 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -55,9 +60,13 @@ void probe_gpus(Context& ctx, data::DataStore& store, model::Machine& machine) {
       // Virtual displays (ROOT\..., SWD\...) and the Microsoft Basic Display Adapter
       // (PCI\CC_0300: a class match, no vendor driver) name no GPU vendor.
       if (matching && lower(*matching).starts_with("pci\\cc_03")) {
-        machine.warnings.push_back((desc ? *desc : std::string("a display adapter")) +
-                                   " drives a GPU with Windows' generic driver: install the vendor's driver to use it "
-                                   "(HKLM\\" + key + ")");
+        Text adapter = tr("detect.a-display-adapter", "a display adapter");
+        if (desc) adapter = *desc;
+        machine.warnings.push_back(tr("detect.generic-display-driver",
+                                      "{adapter} drives a GPU with Windows' generic "
+                                      "driver: install the vendor's driver to use it "
+                                      "({key})",
+                                      {{"adapter", adapter}, {"key", "HKLM\\" + key}}));
       }
       continue;
     }
@@ -72,14 +81,21 @@ void probe_gpus(Context& ctx, data::DataStore& store, model::Machine& machine) {
       if (!cc_tried) {
         cc_tried = true;
         auto loaded = data::load_nvidia_cc_table(store);
-        if (loaded) cc_table = std::move(*loaded);
-        else machine.warnings.push_back("compute capability table unusable: " + loaded.error().message);
+        if (loaded)
+          cc_table = std::move(*loaded);
+        else
+          machine.warnings.push_back(tr("detect.cc-table-unusable",
+                                        "compute capability table unusable: {error}",
+                                        {{"error", loaded.error().message}}));
       }
       const data::NvidiaChip* chip = cc_table ? cc_table->find(ids->device) : nullptr;
-      if (chip && chip->compute_capability) gpu.compute_capability = chip->compute_capability;
+      if (chip && chip->compute_capability)
+        gpu.compute_capability = chip->compute_capability;
       else {
-        machine.warnings.push_back(gpu.name + " (" + *gpu.pci_id +
-                                   "): compute capability unknown (device id not in the offline table)");
+        machine.warnings.push_back(tr("detect.cc-unknown-offline",
+                                      "{gpu} ({id}): compute capability unknown (device id "
+                                      "not in the offline table)",
+                                      {{"gpu", gpu.name}, {"id", *gpu.pci_id}}));
       }
       if (auto version = ctx.reg_string(RegHive::local_machine, key, "DriverVersion")) {
         ctx.nvidia_driver_keys.emplace_back(key, *version);
@@ -107,45 +123,67 @@ std::optional<std::string> find_nvidia_smi(const Context& ctx) {
 
 }  // namespace
 
-void probe_nvidia_driver(Context& ctx, data::DataStore& store, model::Machine& machine, const DetectOptions& options) {
-  bool nvidia = std::any_of(machine.gpus.begin(), machine.gpus.end(), [](const auto& g) { return g.vendor == "nvidia"; });
+void probe_nvidia_driver(Context& ctx, data::DataStore& store, model::Machine& machine,
+                         const DetectOptions& options) {
+  bool nvidia = std::any_of(machine.gpus.begin(), machine.gpus.end(),
+                            [](const auto& g) { return g.vendor == "nvidia"; });
   if (!nvidia) return;
   for (const auto& [key, windows_version] : ctx.nvidia_driver_keys) {
     if (auto v = nvidia_driver_from_windows(windows_version)) {
-      machine.nvidia = model::NvidiaDriver{*v, {}, "registry: HKLM\\" + key + " DriverVersion " + windows_version};
+      machine.nvidia = model::NvidiaDriver{
+          *v, {}, "registry: HKLM\\" + key + " DriverVersion " + windows_version};
       break;
     }
-    machine.warnings.push_back("HKLM\\" + key + ": DriverVersion '" + windows_version +
-                               "' is not an NVIDIA driver version (four dotted numbers)");
+    machine.warnings.push_back(tr("detect.not-nvidia-driver-version",
+                                  "{key}: DriverVersion '{version}' is not an NVIDIA "
+                                  "driver version (four dotted numbers)",
+                                  {{"key", "HKLM\\" + key}, {"version", windows_version}}));
   }
   if (!machine.nvidia && ctx.host.live && options.use_nvidia_smi) {
     if (auto smi = find_nvidia_smi(ctx)) {
       host::RunOptions run;
       run.timeout = options.process_timeout;
       auto r = ctx.host.runner.run({*smi}, run);
-      if (r.timed_out) machine.warnings.push_back("nvidia-smi timed out");
+      if (r.timed_out)
+        machine.warnings.push_back(tr("detect.smi-timed-out", "nvidia-smi timed out"));
       auto banner = r.started && !r.timed_out ? parse_nvidia_smi_banner(r.out) : NvidiaSmiBanner{};
-      if (banner.driver_version) machine.nvidia = model::NvidiaDriver{*banner.driver_version, banner.cuda_version, *smi};
-      else machine.warnings.push_back("nvidia-smi (" + *smi + ") did not report a driver version");
+      if (banner.driver_version)
+        machine.nvidia = model::NvidiaDriver{*banner.driver_version, banner.cuda_version, *smi};
+      else
+        machine.warnings.push_back(tr("detect.smi-no-driver",
+                                      "nvidia-smi ({path}) did not report a driver version",
+                                      {{"path", *smi}}));
     }
   }
   if (!machine.nvidia) {
-    machine.warnings.push_back("NVIDIA GPU present but no NVIDIA driver version found (display class DriverVersion"
-                               + std::string(ctx.host.live ? ", nvidia-smi.exe" : "") + "): install the NVIDIA driver");
+    if (ctx.host.live) {
+      machine.warnings.push_back(tr("detect.windows-no-driver-live",
+                                    "NVIDIA GPU present but no NVIDIA driver version found "
+                                    "(display class DriverVersion, nvidia-smi.exe): install "
+                                    "the NVIDIA driver"));
+    } else {
+      machine.warnings.push_back(tr("detect.windows-no-driver",
+                                    "NVIDIA GPU present but no NVIDIA driver version found "
+                                    "(display class DriverVersion): install the NVIDIA driver"));
+    }
     return;
   }
   if (machine.nvidia->max_cuda) return;
   auto table = data::load_cuda_table(store);
   if (!table) {
-    machine.warnings.push_back("max CUDA unknown: " + table.error().message);
+    machine.warnings.push_back(tr("detect.max-cuda-unknown", "max CUDA unknown: {error}",
+                                  {{"error", table.error().message}}));
     return;
   }
   auto driver = DottedVersion::parse(machine.nvidia->driver_version);
   auto max = driver ? table->max_cuda_for_driver(*driver, data::DriverOs::kWindows) : std::nullopt;
-  if (max) machine.nvidia->max_cuda = max->str();
+  if (max)
+    machine.nvidia->max_cuda = max->str();
   else {
-    machine.warnings.push_back("NVIDIA driver " + machine.nvidia->driver_version +
-                               " is older than every row of NVIDIA's Table 3: max CUDA unknown");
+    machine.warnings.push_back(tr("detect.driver-older-than-table",
+                                  "NVIDIA driver {driver} is older than every row of "
+                                  "NVIDIA's Table 3: max CUDA unknown",
+                                  {{"driver", machine.nvidia->driver_version}}));
   }
 }
 
@@ -160,13 +198,15 @@ void probe_cuda_toolkits(Context& ctx, model::Machine& machine) {
     }
     if (fs.is_dir(d)) dirs.push_back(d);
   };
-  auto base = join(ctx.var("ProgramFiles").value_or("C:\\Program Files"), "NVIDIA GPU Computing Toolkit\\CUDA");
+  auto base = join(ctx.var("ProgramFiles").value_or("C:\\Program Files"),
+                   "NVIDIA GPU Computing Toolkit\\CUDA");
   for (const auto& entry : fs.list_dir(base)) {
     if (entry.size() > 1 && (entry[0] == 'v' || entry[0] == 'V')) add(join(base, entry));
   }
   std::vector<std::string> names = {"CUDA_PATH"};
-  for (const auto& source : {std::pair{host::RegHive::local_machine, std::string(kSessionEnvironment)},
-                             std::pair{host::RegHive::current_user, std::string("Environment")}}) {
+  for (const auto& source :
+       {std::pair{host::RegHive::local_machine, std::string(kSessionEnvironment)},
+        std::pair{host::RegHive::current_user, std::string("Environment")}}) {
     for (const auto& n : ctx.host.registry.value_names(source.first, source.second)) {
       if (str::starts_with(str::to_lower(n), "cuda_path_v")) names.push_back(n);
     }
@@ -176,16 +216,21 @@ void probe_cuda_toolkits(Context& ctx, model::Machine& machine) {
   }
   for (const auto& dir : dirs) {
     std::optional<std::string> version;
-    if (auto json = read_small(fs, join(dir, "version.json"))) version = parse_cuda_version_json(*json);
+    if (auto json = read_small(fs, join(dir, "version.json")))
+      version = parse_cuda_version_json(*json);
     if (!version) {
-      if (auto h = read_small(fs, join(dir, "include\\cuda.h"), 1u << 20)) version = parse_cuda_h_version(*h);
+      if (auto h = read_small(fs, join(dir, "include\\cuda.h"), 1u << 20))
+        version = parse_cuda_h_version(*h);
     }
     if (!version) {
       auto name = basename(dir);  // "v12.4"
       if (name.size() > 1 && DottedVersion::parse(name.substr(1))) version = name.substr(1);
     }
     if (!version) {
-      machine.warnings.push_back("CUDA toolkit at " + dir + ": version unknown (no version.json, include\\cuda.h)");
+      machine.warnings.push_back(tr("detect.windows-toolkit-version-unknown",
+                                    "CUDA toolkit at {dir}: version unknown (no "
+                                    "version.json, include\\cuda.h)",
+                                    {{"dir", dir}}));
       continue;
     }
     machine.cuda_toolkits.push_back({*version, dir});

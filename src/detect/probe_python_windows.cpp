@@ -28,7 +28,7 @@ namespace {
 
 struct Found {
   model::Python info;
-  std::string prefix;         // the directory holding python.exe
+  std::string prefix;          // the directory holding python.exe
   std::string version_source;  // for the unknown-version warning
   std::optional<int> registry_bits;
   bool store = false;
@@ -40,7 +40,8 @@ bool is_version(std::string_view v) { return !v.empty() && DottedVersion::parse(
 // "3.12" from "3.12-32", "3.12.4" from "3.12.4-win32"
 std::string leading_version(std::string_view text) {
   std::size_t n = 0;
-  while (n < text.size() && (std::isdigit(static_cast<unsigned char>(text[n])) || text[n] == '.')) ++n;
+  while (n < text.size() && (std::isdigit(static_cast<unsigned char>(text[n])) || text[n] == '.'))
+    ++n;
   std::string v(text.substr(0, n));
   while (!v.empty() && v.back() == '.') v.pop_back();
   return is_version(v) ? v : std::string();
@@ -48,7 +49,8 @@ std::string leading_version(std::string_view text) {
 
 class Finder {
  public:
-  explicit Finder(Context& ctx, model::Machine& machine) : ctx_(ctx), fs_(ctx.host.fs), machine_(machine) {}
+  explicit Finder(Context& ctx, model::Machine& machine)
+      : ctx_(ctx), fs_(ctx.host.fs), machine_(machine) {}
 
   void pep514() {
     using host::RegHive;
@@ -64,24 +66,33 @@ class Finder {
             auto exe = ctx_.reg_string(hive, key + "\\InstallPath", "ExecutablePath");
             if (!exe && install) exe = join(*install, "python.exe");
             if (!exe) {
-              machine_.warnings.push_back(hive_name + key + ": no InstallPath (PEP 514): not a usable Python entry");
+              machine_.warnings.push_back(tr("detect.pep514-no-install-path",
+                                             "{key}: no InstallPath (PEP 514): not a "
+                                             "usable Python entry",
+                                             {{"key", hive_name + key}}));
               continue;
             }
             Found f;
             f.info.path = *exe;
             f.prefix = install ? trimmed(*install) : dirname(*exe);
             auto version = ctx_.reg_string(hive, key, "Version");
-            if (!version || !is_version(*version)) version = ctx_.reg_string(hive, key, "SysVersion");
-            if ((!version || !is_version(*version)) && lower(company) == "pythoncore") version = leading_version(tag);
+            if (!version || !is_version(*version))
+              version = ctx_.reg_string(hive, key, "SysVersion");
+            if ((!version || !is_version(*version)) && lower(company) == "pythoncore")
+              version = leading_version(tag);
             if (version && is_version(*version)) {
               f.info.version = *version;
               f.version_source = hive_name + key;
             }
             auto arch = ctx_.reg_string(hive, key, "SysArchitecture");
-            if (arch && lower(*arch) == "32bit") f.registry_bits = 32;
-            else if (arch && lower(*arch) == "64bit") f.registry_bits = 64;
-            // HKCU is shared by both views, so python.org tags 32-bit per-user installs "X.Y-32" (PEP 514).
-            else if (wow || str::ends_with(tag, "-32")) f.registry_bits = 32;
+            if (arch && lower(*arch) == "32bit")
+              f.registry_bits = 32;
+            else if (arch && lower(*arch) == "64bit")
+              f.registry_bits = 64;
+            // HKCU is shared by both views, so python.org tags 32-bit per-user installs "X.Y-32"
+            // (PEP 514).
+            else if (wow || str::ends_with(tag, "-32"))
+              f.registry_bits = 32;
             add(std::move(f), hive_name + key);
           }
         }
@@ -99,7 +110,8 @@ class Finder {
         Found f;
         f.info.path = exe;
         f.prefix = join(apps, entry);
-        // The package family name carries the minor version: PythonSoftwareFoundation.Python.3.12_qbz5n2kfra8p0.
+        // The package family name carries the minor version:
+        // PythonSoftwareFoundation.Python.3.12_qbz5n2kfra8p0.
         auto v = leading_version(std::string_view(entry).substr(32));
         if (!v.empty()) {
           f.info.version = v;
@@ -114,14 +126,16 @@ class Finder {
   void conda_and_venvs() {
     std::vector<std::string> bases;
     for (const auto& profile : ctx_.profiles) {
-      for (const char* name : {"anaconda3", "miniconda3", "miniforge3", "mambaforge"}) bases.push_back(join(profile, name));
+      for (const char* name : {"anaconda3", "miniconda3", "miniforge3", "mambaforge"})
+        bases.push_back(join(profile, name));
     }
     auto data = ctx_.var("ProgramData").value_or("C:\\ProgramData");
     for (const char* name : {"anaconda3", "miniconda3"}) bases.push_back(join(data, name));
     for (const auto& base : bases) {
       if (!fs_.is_dir(base)) continue;
       add_dir(base, false);
-      for (const auto& env : fs_.list_dir(join(base, "envs"))) add_dir(join(join(base, "envs"), env), false);
+      for (const auto& env : fs_.list_dir(join(base, "envs")))
+        add_dir(join(join(base, "envs"), env), false);
     }
     for (const auto& profile : ctx_.profiles) {
       for (const auto& entry : fs_.list_dir(profile)) {
@@ -133,7 +147,8 @@ class Finder {
     }
     if (ctx_.host.live) {
       for (const char* var : {"VIRTUAL_ENV", "CONDA_PREFIX"}) {
-        if (auto v = ctx_.host.env.get(var); v && !v->empty()) add_dir(*v, fs_.exists(join(*v, "pyvenv.cfg")), true);
+        if (auto v = ctx_.host.env.get(var); v && !v->empty())
+          add_dir(*v, fs_.exists(join(*v, "pyvenv.cfg")), true);
       }
     }
   }
@@ -149,16 +164,22 @@ class Finder {
         // deep package path meets the 260-character limit with torch's long file names
         // (research/pain-points.md, Windows paths).
         machine_.warnings.push_back(
-            "Python " + f.info.version + " at " + f.info.path +
-            " is the Microsoft Store package: it runs sandboxed (its writes to AppData, TEMP and the registry go to a "
-            "private copy) and its deep install path can exceed Windows' 260-character path limit while pip installs "
-            "torch; the python.org installer avoids both");
+            tr("detect.store-python",
+               "Python {version} at {path} is the Microsoft Store package: it runs sandboxed (its "
+               "writes to AppData, TEMP and the registry go to a private copy) and its deep "
+               "install path can exceed Windows' 260-character path limit while pip installs "
+               "torch; the python.org installer avoids both",
+               {{"version", f.info.version}, {"path", f.info.path}}));
       }
       if (f.info.bits == 32) {
         // PyTorch publishes Windows wheels for 64-bit Python only (pytorch.org Get Started:
-        // "PyTorch on Windows only supports 64-bit Python"; pip finds nothing, pytorch/pytorch#41005).
-        machine_.warnings.push_back("Python " + f.info.version + " at " + f.info.path +
-                                    " is 32-bit: PyTorch has no 32-bit Windows builds; install a 64-bit Python");
+        // "PyTorch on Windows only supports 64-bit Python"; pip finds nothing,
+        // pytorch/pytorch#41005).
+        machine_.warnings.push_back(
+            tr("detect.python-32-bit",
+               "Python {version} at {path} is 32-bit: PyTorch has no 32-bit "
+               "Windows builds; install a 64-bit Python",
+               {{"version", f.info.version}, {"path", f.info.path}}));
       }
       machine_.pythons.push_back(std::move(f.info));
     }
@@ -170,7 +191,8 @@ class Finder {
     return dir;
   }
 
-  // A python.exe in `dir` (conda prefixes and pyenv-win versions hold it at the root; venvs in Scripts).
+  // A python.exe in `dir` (conda prefixes and pyenv-win versions hold it at the root; venvs in
+  // Scripts).
   void add_dir(const std::string& dir, bool venv, bool active = false) {
     auto exe = join(dir, venv ? "Scripts\\python.exe" : "python.exe");
     if (!fs_.exists(exe)) return;
@@ -214,9 +236,12 @@ class Finder {
         if (cfg.home) home_[f.info.path] = *cfg.home;
       }
     }
-    if (!f.info.version.empty() && std::count(f.info.version.begin(), f.info.version.end(), '.') >= 2) return;
+    if (!f.info.version.empty() &&
+        std::count(f.info.version.begin(), f.info.version.end(), '.') >= 2)
+      return;
     for (const auto& entry : fs_.list_dir(join(f.prefix, "conda-meta"))) {
-      if (entry.starts_with("python-") && entry.size() > 7 && std::isdigit(static_cast<unsigned char>(entry[7]))) {
+      if (entry.starts_with("python-") && entry.size() > 7 &&
+          std::isdigit(static_cast<unsigned char>(entry[7]))) {
         auto v = entry.substr(7, entry.find('-', 7) - 7);
         if (is_version(v)) {
           f.info.version = v;
@@ -238,11 +263,17 @@ class Finder {
       }
     }
     if (f.info.version.empty()) {
-      machine_.warnings.push_back("Python at " + f.info.path + ": version unknown (no PEP 514 Version, pyvenv.cfg, "
-                                  "conda-meta or include\\patchlevel.h)");
+      machine_.warnings.push_back(tr("detect.windows-python-version-unknown",
+                                     "Python at {path}: version unknown (no PEP "
+                                     "514 Version, pyvenv.cfg, conda-meta or "
+                                     "include\\patchlevel.h)",
+                                     {{"path", f.info.path}}));
     } else if (std::count(f.info.version.begin(), f.info.version.end(), '.') < 2) {
-      machine_.warnings.push_back("Python at " + f.info.path + ": only the minor version " + f.info.version +
-                                  " is known (from " + f.version_source + ")");
+      machine_.warnings.push_back(
+          tr("detect.windows-python-minor-only",
+             "Python at {path}: only the minor version "
+             "{version} is known (from {source})",
+             {{"path", f.info.path}, {"version", f.info.version}, {"source", f.version_source}}));
     }
   }
 
@@ -267,7 +298,8 @@ class Finder {
     auto parsed = DottedVersion::parse(f.info.version);
     if (!f.venv && parsed && parsed->parts().size() >= 2) {
       for (const auto& profile : ctx_.profiles) {
-        dirs.push_back(join(profile, "AppData\\Roaming\\Python\\Python" + std::to_string(parsed->major()) +
+        dirs.push_back(join(profile, "AppData\\Roaming\\Python\\Python" +
+                                         std::to_string(parsed->major()) +
                                          std::to_string(parsed->minor()) + "\\site-packages"));
       }
     }
@@ -294,12 +326,16 @@ class Finder {
       auto plus = torch.version.find("+cu");
       if (!torch.cuda && plus != std::string::npos && torch.version.size() >= plus + 6) {
         auto digits = torch.version.substr(plus + 3);
-        if (std::all_of(digits.begin(), digits.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        if (std::all_of(digits.begin(), digits.end(),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
           torch.cuda = digits.substr(0, digits.size() - 1) + "." + digits.substr(digits.size() - 1);
         }
       }
       if (torch.version.empty()) {
-        machine_.warnings.push_back("torch at " + join(dir, "torch") + ": version unknown (no readable METADATA or torch\\version.py)");
+        machine_.warnings.push_back(tr("detect.windows-torch-version-unknown",
+                                       "torch at {path}: version unknown (no "
+                                       "readable METADATA or torch\\version.py)",
+                                       {{"path", join(dir, "torch")}}));
         continue;
       }
       f.info.torch = torch;
@@ -323,7 +359,9 @@ void probe_pythons(Context& ctx, model::Machine& machine) {
   finder.conda_and_venvs();
   finder.finish();
   if (machine.pythons.empty()) {
-    machine.warnings.push_back("no Python found (PEP 514 registry entries, the Store package, conda, venvs, pyenv-win)");
+    machine.warnings.push_back(tr("detect.windows-no-python",
+                                  "no Python found (PEP 514 registry entries, the Store package, "
+                                  "conda, venvs, pyenv-win)"));
   }
 }
 

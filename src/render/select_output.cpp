@@ -17,18 +17,23 @@ std::string select_text(const SelectResult& result) {
 
 nlohmann::ordered_json select_json(const SelectResult& result) {
   nlohmann::ordered_json j;
-  j["command"] = result.command ? nlohmann::ordered_json(*result.command) : nlohmann::ordered_json(nullptr);
+  j["command"] =
+      result.command ? nlohmann::ordered_json(*result.command) : nlohmann::ordered_json(nullptr);
   j["note"] = result.note ? nlohmann::ordered_json(*result.note) : nlohmann::ordered_json(nullptr);
   j["downloads"] = nlohmann::ordered_json::array();
-  for (const auto& d : result.downloads) j["downloads"].push_back({{"label", d.label}, {"url", d.url}});
+  for (const auto& d : result.downloads)
+    j["downloads"].push_back({{"label", d.label}, {"url", d.url}});
   j["torch"] = result.torch_version;
   j["os"] = result.os;
   j["package"] = result.package;
-  j["platform"] = result.platform.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.platform);
-  j["platform_id"] = result.platform_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.platform_id);
+  j["platform"] = result.platform.empty() ? nlohmann::ordered_json(nullptr)
+                                          : nlohmann::ordered_json(result.platform);
+  j["platform_id"] = result.platform_id.empty() ? nlohmann::ordered_json(nullptr)
+                                                : nlohmann::ordered_json(result.platform_id);
   j["source"] = result.source;
   j["as_published"] = result.as_published;
-  j["warnings"] = result.warnings;
+  j["warnings"] = nlohmann::json::array();
+  for (const auto& w : result.warnings) j["warnings"].push_back(w.str());
   return j;
 }
 

@@ -34,7 +34,8 @@ std::string digits_to_cuda_tag(std::string_view dotted) {
 // A dotted number at `text[pos]` ("12.6", "4.0.1"), without a trailing dot.
 std::string dotted_at(const std::string& text, std::size_t pos) {
   std::size_t end = pos;
-  while (end < text.size() && (is_digit(text[end]) || (text[end] == '.' && end + 1 < text.size() && is_digit(text[end + 1])))) {
+  while (end < text.size() && (is_digit(text[end]) || (text[end] == '.' && end + 1 < text.size() &&
+                                                       is_digit(text[end + 1])))) {
     ++end;
   }
   return text.substr(pos, end - pos);
@@ -88,10 +89,12 @@ std::string plain_note(const std::string& html) {
   return str::join(lines, "\n");
 }
 
-Error no_such(const std::string& what, const std::vector<std::string>& valid, const std::string& hint = {}) {
+Error no_such(const std::string& what, const std::vector<std::string>& valid,
+              const std::string& hint = {}) {
   std::string message = what;
   if (!valid.empty()) message += "; valid choices: " + join_list(valid);
-  return make_error(ErrorKind::kUsage, message, hint.empty() ? "run 'torchup select --help' for the options" : hint);
+  return make_error(ErrorKind::kUsage, message,
+                    hint.empty() ? "run 'torchup select --help' for the options" : hint);
 }
 
 }  // namespace
@@ -101,15 +104,19 @@ std::vector<std::string> platform_tokens(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     bool after_sep = i > 0 && (text[i - 1] == '/' || text[i - 1] == '+' ||
                                (i >= 3 && text.compare(i - 3, 3, "%2B") == 0));
-    if (after_sep && text.compare(i, 2, "cu") == 0 && i + 2 < text.size() && is_digit(text[i + 2])) {
+    if (after_sep && text.compare(i, 2, "cu") == 0 && i + 2 < text.size() &&
+        is_digit(text[i + 2])) {
       std::size_t end = i + 2;
       while (end < text.size() && is_digit(text[end])) ++end;
       out.push_back(text.substr(i, end - i));
-    } else if (after_sep && text.compare(i, 4, "rocm") == 0 && i + 4 < text.size() && is_digit(text[i + 4])) {
+    } else if (after_sep && text.compare(i, 4, "rocm") == 0 && i + 4 < text.size() &&
+               is_digit(text[i + 4])) {
       out.push_back("rocm" + dotted_at(text, i + 4));
-    } else if (text.compare(i, 12, "cudatoolkit=") == 0 && i + 12 < text.size() && is_digit(text[i + 12])) {
+    } else if (text.compare(i, 12, "cudatoolkit=") == 0 && i + 12 < text.size() &&
+               is_digit(text[i + 12])) {
       out.push_back(digits_to_cuda_tag(dotted_at(text, i + 12)));
-    } else if (text.compare(i, 13, "pytorch-cuda=") == 0 && i + 13 < text.size() && is_digit(text[i + 13])) {
+    } else if (text.compare(i, 13, "pytorch-cuda=") == 0 && i + 13 < text.size() &&
+               is_digit(text[i + 13])) {
       out.push_back(digits_to_cuda_tag(dotted_at(text, i + 13)));
     }
   }
@@ -122,14 +129,17 @@ std::string normalize_platform_name(const std::string& text) {
     if (c != ' ') s += c;
   }
   if (s == "cpu" || s == "accnone" || s == "none") return "cpu";
-  if (str::starts_with(s, "cuda") && s.size() > 4 && is_digit(s[4]) && dotted_at(s, 4) == s.substr(4)) {
+  if (str::starts_with(s, "cuda") && s.size() > 4 && is_digit(s[4]) &&
+      dotted_at(s, 4) == s.substr(4)) {
     return digits_to_cuda_tag(s.substr(4));
   }
   if (str::starts_with(s, "cu") && s.size() > 2 &&
       std::all_of(s.begin() + 2, s.end(), [](char c) { return is_digit(c); })) {
     return s;
   }
-  if (str::starts_with(s, "rocm") && s.size() > 4 && is_digit(s[4]) && dotted_at(s, 4) == s.substr(4)) return s;
+  if (str::starts_with(s, "rocm") && s.size() > 4 && is_digit(s[4]) &&
+      dotted_at(s, 4) == s.substr(4))
+    return s;
   return {};
 }
 
@@ -137,9 +147,11 @@ Selector::Selector(data::PublishedVersions published, data::PreviousVersions pag
     : published_(std::move(published)), page_(std::move(page)) {}
 
 Expected<Selector> Selector::load(data::DataStore& store) {
-  auto published = store.load<data::PublishedVersions>("published_versions.json", data::parse_published_versions);
+  auto published = store.load<data::PublishedVersions>("published_versions.json",
+                                                       data::parse_published_versions);
   if (!published) return published.error();
-  auto page = store.load<data::PreviousVersions>("previous-versions.md", data::parse_previous_versions);
+  auto page =
+      store.load<data::PreviousVersions>("previous-versions.md", data::parse_previous_versions);
   if (!page) return page.error();
   return Selector(std::move(*published), std::move(*page));
 }
@@ -200,10 +212,12 @@ std::string Selector::platform_name(const std::string& version_key, const std::s
 std::vector<PlatformChoice> Selector::platforms(const std::string& torch, const std::string& os,
                                                 const std::string& package) const {
   std::vector<PlatformChoice> out;
-  std::string key = torch == "stable" ? published_.latest_stable : torch == "nightly" ? kNightlyKey : torch;
+  std::string key = torch == "stable"    ? published_.latest_stable
+                    : torch == "nightly" ? kNightlyKey
+                                         : torch;
   if (str::starts_with(key, "v")) key = key.substr(1);
-  bool from_published = key == kNightlyKey || key == published_.latest_stable || package == "libtorch" ||
-                        !page_.has_version(key);
+  bool from_published = key == kNightlyKey || key == published_.latest_stable ||
+                        package == "libtorch" || !page_.has_version(key);
   if (!from_published) {
     for (const auto* e : page_.entries_for(key, os, package)) {
       if (!e->platform.empty() && e->installable()) out.push_back({e->platform, ""});
@@ -243,10 +257,12 @@ Status resolve_choice(const SelectQuery& query, SelectResult& result) {
   }
   // The site pairs C++ with LibTorch and LibTorch with C++ (quick-start-module.js).
   if (language == "cpp" && result.package != "libtorch" && result.package != "source") {
-    return no_such("C++ is offered only as LibTorch, not as " + result.package, {"--package libtorch"});
+    return no_such("C++ is offered only as LibTorch, not as " + result.package,
+                   {"--package libtorch"});
   }
   if (language == "python" && result.package == "libtorch") {
-    return no_such("LibTorch is the C++ distribution; it has no Python variant", {"--language cpp"});
+    return no_such("LibTorch is the C++ distribution; it has no Python variant",
+                   {"--language cpp"});
   }
   return Ok{};
 }
@@ -275,8 +291,10 @@ Expected<SelectResult> Selector::select(const SelectQuery& query) const {
   if (!v.entry && !page_.has_version(v.torch)) {
     auto all = versions();
     all.insert(all.begin(), {"stable", "nightly"});
-    return make_error(ErrorKind::kNotFound, "unknown torch version '" + query.torch + "'; valid choices: " + join_list(all),
-                      "pytorch.org lists releases from 1.0.0 on; older ones are not on the selector");
+    return make_error(
+        ErrorKind::kNotFound,
+        "unknown torch version '" + query.torch + "'; valid choices: " + join_list(all),
+        "pytorch.org lists releases from 1.0.0 on; older ones are not on the selector");
   }
 
   // Package "source": the site has no entry and shows a fixed pointer.
@@ -287,22 +305,27 @@ Expected<SelectResult> Selector::select(const SelectQuery& query) const {
     return result;
   }
 
-  const bool use_published = query.as_published || v.nightly || v.torch == published_.latest_stable ||
-                             result.package == "libtorch" || !page_.has_version(v.torch);
+  const bool use_published = query.as_published || v.nightly ||
+                             v.torch == published_.latest_stable || result.package == "libtorch" ||
+                             !page_.has_version(v.torch);
   if (!use_published) return select_from_page(query, v, std::move(result));
   if (!v.entry) {
     if (query.as_published) {
-      return make_error(ErrorKind::kNotFound,
-                        "torch " + v.torch + " was never on the Start Locally selector data (published_versions.json)",
-                        "drop --as-published to get the previous-versions page command");
+      return make_error(
+          ErrorKind::kNotFound,
+          "torch " + v.torch +
+              " was never on the Start Locally selector data (published_versions.json)",
+          "drop --as-published to get the previous-versions page command");
     }
-    return make_error(ErrorKind::kNotFound, "pytorch.org lists no LibTorch download for torch " + v.torch,
-                      "LibTorch downloads are listed from 1.9.0 on; pick a newer --torch or --package pip/conda");
+    return make_error(
+        ErrorKind::kNotFound, "pytorch.org lists no LibTorch download for torch " + v.torch,
+        "LibTorch downloads are listed from 1.9.0 on; pick a newer --torch or --package pip/conda");
   }
   return select_from_published(query, v, std::move(result));
 }
 
-const data::PublishedEntry* Selector::find_entry(const data::PublishedVersion& version, const std::string& os,
+const data::PublishedEntry* Selector::find_entry(const data::PublishedVersion& version,
+                                                 const std::string& os,
                                                  const std::string& package_name,
                                                  const data::PublishedPackage& package,
                                                  const std::string& wanted) const {
@@ -316,7 +339,8 @@ const data::PublishedEntry* Selector::find_entry(const data::PublishedVersion& v
   return nullptr;
 }
 
-Expected<SelectResult> Selector::select_from_published(const SelectQuery& query, const ResolvedVersion& v,
+Expected<SelectResult> Selector::select_from_published(const SelectQuery& query,
+                                                       const ResolvedVersion& v,
                                                        SelectResult result) const {
   const data::PublishedVersion& version = *v.entry;
   const auto* os = version.find(result.os);
@@ -327,8 +351,8 @@ Expected<SelectResult> Selector::select_from_published(const SelectQuery& query,
       for (const auto& p : os->packages) have.push_back(p.name);
     }
     have.push_back("source");
-    return no_such("pytorch.org offers no " + result.package + " package for torch " + result.torch_version + " on " +
-                       result.os,
+    return no_such("pytorch.org offers no " + result.package + " package for torch " +
+                       result.torch_version + " on " + result.os,
                    have);
   }
   auto list_valid = [&]() {
@@ -340,30 +364,38 @@ Expected<SelectResult> Selector::select_from_published(const SelectQuery& query,
     }
     return valid;
   };
-  const data::PublishedEntry* entry = find_entry(version, result.os, result.package, *package, query.platform);
-  std::string what = fmt::format("torch {} {} on {}", result.torch_version, result.package, result.os);
-  if (!entry) return no_such(fmt::format("no platform '{}' for {}", query.platform, what), list_valid());
+  const data::PublishedEntry* entry =
+      find_entry(version, result.os, result.package, *package, query.platform);
+  std::string what =
+      fmt::format("torch {} {} on {}", result.torch_version, result.package, result.os);
+  if (!entry)
+    return no_such(fmt::format("no platform '{}' for {}", query.platform, what), list_valid());
   result.platform_id = entry->platform_id;
   result.platform = platform_name(version.key, result.os, result.package, entry->platform_id);
   if (!query.as_published && !offered(*entry, result.os, result.platform)) {
     std::string why = entry->note ? ": " + plain_note(*entry->note) : "";
     std::replace(why.begin(), why.end(), '\n', ' ');
-    return no_such(fmt::format("{} is not available for {}{}", query.platform, what, why), list_valid(),
+    return no_such(fmt::format("{} is not available for {}{}", query.platform, what, why),
+                   list_valid(),
                    "--as-published shows the selector's cell as the site displays it");
   }
   result.note = entry->note;
   result.command = entry->command;
   if (entry->downloads) result.downloads = *entry->downloads;
   result.source = kSourcePublished;
-  if (!v.nightly && v.torch != published_.latest_stable && !query.as_published && result.package != "libtorch") {
-    result.warnings.push_back("torch " + v.torch +
-                              " is not on the previous-versions page; this is the selector's entry from when it was "
-                              "current, and it may not pin the version");
+  if (!v.nightly && v.torch != published_.latest_stable && !query.as_published &&
+      result.package != "libtorch") {
+    result.warnings.push_back(tr("select.not-on-previous-versions",
+                                 "torch {torch} is not on the previous-versions page; "
+                                 "this is the selector's entry from when it was "
+                                 "current, and it may not pin the version",
+                                 {{"torch", v.torch}}));
   }
   return result;
 }
 
-Expected<SelectResult> Selector::select_from_page(const SelectQuery& query, const ResolvedVersion& v,
+Expected<SelectResult> Selector::select_from_page(const SelectQuery& query,
+                                                  const ResolvedVersion& v,
                                                   SelectResult result) const {
   const std::string& torch = v.torch;
   std::string name = normalize_platform_name(query.platform);
@@ -374,15 +406,19 @@ Expected<SelectResult> Selector::select_from_page(const SelectQuery& query, cons
   std::string page_note;
   for (const auto* e : page_.entries_for(torch, result.os, result.package)) {
     if (!e->platform.empty() && e->installable()) valid.push_back(e->platform);
-    if (e->platform.empty() && page_note.empty() && !e->note_lines.empty()) page_note = ": " + e->note_lines.front();
+    if (e->platform.empty() && page_note.empty() && !e->note_lines.empty())
+      page_note = ": " + e->note_lines.front();
   }
-  const data::PageEntry* found = name.empty() ? nullptr : page_.find(torch, result.os, result.package, name);
+  const data::PageEntry* found =
+      name.empty() ? nullptr : page_.find(torch, result.os, result.package, name);
   std::string what = fmt::format("torch {} {} on {}", torch, result.package, result.os);
   if (!found || !found->installable()) {
-    if (valid.empty()) return no_such(fmt::format("the previous-versions page lists no {}{}", what, page_note), {});
+    if (valid.empty())
+      return no_such(fmt::format("the previous-versions page lists no {}{}", what, page_note), {});
     std::string asked = query.platform;
     if (!name.empty() && name != query.platform) asked += " (" + name + ")";
-    return no_such(fmt::format("the previous-versions page lists no '{}' for {}", asked, what), valid);
+    return no_such(fmt::format("the previous-versions page lists no '{}' for {}", asked, what),
+                   valid);
   }
   result.platform = found->platform;
   result.command = found->command();

@@ -17,7 +17,9 @@ using testing::linux_x86_64;
 using testing::run_binary;
 using testing::run_cli;
 
-std::string fixture(const std::string& name) { return std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(TORCHUP_TEST_DIR) + "/fixtures/machines/" + name;
+}
 
 TEST(EditDistance, CountsInsertionsDeletionsSubstitutionsAndSwaps) {
   EXPECT_EQ(str::edit_distance("detetc", "detect"), 1u);  // two neighbours swapped
@@ -71,7 +73,8 @@ TEST(CliConventions, TopLevelHelpHasOneLinePerCommand) {
   }
   EXPECT_GE(commands, 10);
   auto verify = run_cli(machine.host(), {"verify", "--help"});
-  EXPECT_NE(verify.out.find("torch.cuda.is_available()"), std::string::npos) << "details moved to the command's help";
+  EXPECT_NE(verify.out.find("torch.cuda.is_available()"), std::string::npos)
+      << "details moved to the command's help";
 }
 
 TEST(CliConventions, InstallHelpOmitsOptionsItAlwaysRefuses) {
@@ -91,9 +94,20 @@ TEST(CliConventions, TyposGetTheNearestCommandOrOption) {
   EXPECT_EQ(command.code, 2);
   EXPECT_NE(command.err.find("unknown command 'detetc'"), std::string::npos) << command.err;
   EXPECT_NE(command.err.find("did you mean `torchup detect`?"), std::string::npos) << command.err;
+  // With options after (or before) it, the mistyped command is still the one named.
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"detetc", "--json"},
+                                               std::vector<std::string>{"--json", "detetc"}}) {
+    auto with_options = run_cli(machine.host(), args);
+    EXPECT_EQ(with_options.code, 2);
+    EXPECT_NE(with_options.out.find("unknown command 'detetc'"), std::string::npos)
+        << with_options.out;  // the JSON
+    EXPECT_NE(with_options.out.find("did you mean `torchup detect`?"), std::string::npos)
+        << with_options.out;
+  }
   auto option = run_cli(machine.host(), {"plan", "--jsno"});
   EXPECT_EQ(option.code, 2);
-  EXPECT_NE(option.err.find("did you mean `torchup plan --json`?"), std::string::npos) << option.err;
+  EXPECT_NE(option.err.find("did you mean `torchup plan --json`?"), std::string::npos)
+      << option.err;
   auto global = run_cli(machine.host(), {"--verbos"});
   EXPECT_NE(global.err.find("did you mean `torchup --verbose`?"), std::string::npos) << global.err;
   auto far = run_cli(machine.host(), {"frobnicate"});
@@ -105,7 +119,8 @@ TEST(CliConventions, TyposGetTheNearestCommandOrOption) {
 // Colour: a terminal gets it unless NO_COLOR is set to something, TERM=dumb, or
 // --color never; --color always forces it into a pipe.
 TEST(CliConventions, ColourFollowsTheTerminalNoColorAndTermDumb) {
-  auto coloured = [](std::map<std::string, std::string> env, bool tty, std::vector<std::string> extra = {}) {
+  auto coloured = [](std::map<std::string, std::string> env, bool tty,
+                     std::vector<std::string> extra = {}) {
     host::FakeMachine machine(fixture("nvidia-desktop"), std::move(env), linux_x86_64());
     std::vector<std::string> args = {"cuda-compat", "550.54.14"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -114,7 +129,8 @@ TEST(CliConventions, ColourFollowsTheTerminalNoColorAndTermDumb) {
     return out.str().find("\033[") != std::string::npos;
   };
   EXPECT_TRUE(coloured({}, true));
-  EXPECT_TRUE(coloured({{"NO_COLOR", ""}}, true)) << "an empty NO_COLOR does not count (no-color.org)";
+  EXPECT_TRUE(coloured({{"NO_COLOR", ""}}, true))
+      << "an empty NO_COLOR does not count (no-color.org)";
   EXPECT_FALSE(coloured({{"NO_COLOR", "1"}}, true));
   EXPECT_FALSE(coloured({{"TERM", "dumb"}}, true));
   EXPECT_FALSE(coloured({}, false));
@@ -139,12 +155,14 @@ TEST(CliConventions, VerboseTellsWhatWasReadAndChangesNothingElse) {
   ASSERT_EQ(verbose.code, 0) << verbose.err;
   EXPECT_EQ(verbose.out, plain.out);
   EXPECT_NE(verbose.err.find("read /etc/os-release ("), std::string::npos) << verbose.err;
-  EXPECT_NE(verbose.err.find("read /sys/module/nvidia/version ("), std::string::npos) << verbose.err;
+  EXPECT_NE(verbose.err.find("read /sys/module/nvidia/version ("), std::string::npos)
+      << verbose.err;
   EXPECT_EQ(plain.err.find("read /etc/os-release"), std::string::npos);
 }
 
 TEST(CliConventions, VerboseShowsTheProgramsRun) {
-  host::FakeMachine machine(fixture("nvidia-desktop"), {{"PATH", "/usr/bin"}}, linux_x86_64(), true);
+  host::FakeMachine machine(fixture("nvidia-desktop"), {{"PATH", "/usr/bin"}}, linux_x86_64(),
+                            true);
   machine.runner().set_fallback([](const std::vector<std::string>&) {
     host::ProcessResult r;
     r.started = true;
@@ -168,7 +186,8 @@ TEST(CliConventions, JsonErrorsAreJsonOnStdoutWithTheSameExitCode) {
     EXPECT_EQ(j["error"]["kind"], "usage");
     EXPECT_EQ(j["error"]["exit_code"], 2);
     EXPECT_NE(j["error"]["message"].get<std::string>().find("not valid JSON"), std::string::npos);
-    EXPECT_NE(j["error"]["hint"].get<std::string>().find("torchup detect --json"), std::string::npos);
+    EXPECT_NE(j["error"]["hint"].get<std::string>().find("torchup detect --json"),
+              std::string::npos);
   }
   auto text = run_binary({"plan", "--profile", dir.str() + "/bad.json"});
   EXPECT_EQ(text.code, 2);
@@ -202,7 +221,9 @@ TEST(CliConventions, SelectDefaultsToThisComputersOs) {
   host::FakeMachine machine(fixture("nvidia-desktop"), {}, linux_x86_64());
   auto r = run_cli(machine.host(), {"select", "--platform", "cpu", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, run_cli(machine.host(), {"select", "--os", "linux", "--platform", "cpu", "--json"}).out);
+  EXPECT_EQ(
+      r.out,
+      run_cli(machine.host(), {"select", "--os", "linux", "--platform", "cpu", "--json"}).out);
   host::SystemFacts unknown;
   unknown.os_family = "haiku";
   host::FakeMachine other(fixture("nvidia-desktop"), {}, unknown);
@@ -218,9 +239,11 @@ TEST(CliCompletions, BashCompletesCommandsAndOptions) {
   ASSERT_EQ(script.code, 0) << script.err;
   dir.write("torchup.bash", script.out);
   auto complete = [&](const std::string& words, int cword) {
-    const std::string program = "source " + dir.str() + "/torchup.bash; COMP_WORDS=(" + words + "); COMP_CWORD=" +
-                                std::to_string(cword) + "; _torchup; echo \"${COMPREPLY[*]}\"";
-    auto r = host::make_process_runner()->run({"bash", "--norc", "-c", program}, host::RunOptions{});
+    const std::string program = "source " + dir.str() + "/torchup.bash; COMP_WORDS=(" + words +
+                                "); COMP_CWORD=" + std::to_string(cword) +
+                                "; _torchup; echo \"${COMPREPLY[*]}\"";
+    auto r =
+        host::make_process_runner()->run({"bash", "--norc", "-c", program}, host::RunOptions{});
     EXPECT_TRUE(r.ok()) << r.err;
     return std::string(str::trim(r.out));
   };
@@ -235,10 +258,13 @@ TEST(CliCompletions, EveryShellNamesEveryCommand) {
   for (const char* shell : {"bash", "zsh", "fish", "powershell"}) {
     auto r = run_cli(machine.host(), {"completions", shell});
     ASSERT_EQ(r.code, 0) << shell << r.err;
-    for (const char* cmd : {"detect", "plan", "select", "install", "verify", "doctor", "cuda-compat", "serve", "update"}) {
+    for (const char* cmd : {"detect", "plan", "select", "install", "verify", "doctor",
+                            "cuda-compat", "serve", "update"}) {
       EXPECT_NE(r.out.find(cmd), std::string::npos) << shell << " lacks " << cmd;
     }
-    EXPECT_NE(r.out.find(std::string(shell) == "fish" ? "-l platform" : "--platform"), std::string::npos) << shell;
+    EXPECT_NE(r.out.find(std::string(shell) == "fish" ? "-l platform" : "--platform"),
+              std::string::npos)
+        << shell;
   }
   EXPECT_EQ(run_cli(machine.host(), {"completions", "tcsh"}).code, 2);
 }
@@ -259,28 +285,36 @@ host::ProcessResult exited(int code, std::string out, std::string err = {}) {
 }
 
 TEST(CliNewUser, PythonTwoIsToldPyTorchNeedsPythonThree) {
-  host::FakeMachine machine(fixture("nvidia-desktop"), {{"PATH", "/usr/bin"}}, testing::linux_x86_64(), true);
+  host::FakeMachine machine(fixture("nvidia-desktop"), {{"PATH", "/usr/bin"}},
+                            testing::linux_x86_64(), true);
   machine.runner().set_fallback([](const std::vector<std::string>& argv) {
-    if (argv.size() == 3 && argv[2].size() < 120) return exited(0, "2.7.18");  // the version question
-    return exited(1, "", "  File \"<string>\", line 40\n    print(x, end='')\n SyntaxError: invalid syntax\n");
+    if (argv.size() == 3 && argv[2].size() < 120)
+      return exited(0, "2.7.18");  // the version question
+    return exited(
+        1, "",
+        "  File \"<string>\", line 40\n    print(x, end='')\n SyntaxError: invalid syntax\n");
   });
   for (const char* cmd : {"verify", "doctor"}) {
     auto r = run_cli(machine.host(), {cmd, "--python", "/usr/bin/python3"});
     EXPECT_EQ(r.code, 1) << cmd;
-    EXPECT_NE(r.out.find("PyTorch needs Python 3: /usr/bin/python3 is Python 2.7.18"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("PyTorch needs Python 3: /usr/bin/python3 is Python 2.7.18"),
+              std::string::npos)
+        << r.out;
     EXPECT_NE(r.out.find("use a Python 3 interpreter"), std::string::npos) << r.out;
   }
 }
 
 TEST(CliNewUser, DoctorNeverSendsTheUserToDoctor) {
-  host::FakeMachine machine(fixture("nvidia-desktop"), {{"PATH", "/usr/bin"}}, testing::linux_x86_64(), true);
+  host::FakeMachine machine(fixture("nvidia-desktop"), {{"PATH", "/usr/bin"}},
+                            testing::linux_x86_64(), true);
   machine.runner().set_fallback([](const std::vector<std::string>&) {
     host::ProcessResult r = exited(-1, "", "Segmentation fault\n");
     r.signal = 11;
     return r;
   });
   auto verify = run_cli(machine.host(), {"verify", "--python", "/usr/bin/python3"});
-  EXPECT_NE(verify.out.find("`torchup doctor`"), std::string::npos) << "verify does point at doctor: " << verify.out;
+  EXPECT_NE(verify.out.find("`torchup doctor`"), std::string::npos)
+      << "verify does point at doctor: " << verify.out;
   auto doctor = run_cli(machine.host(), {"doctor", "--python", "/usr/bin/python3"});
   EXPECT_EQ(doctor.code, 1);
   EXPECT_NE(doctor.out.find("crashed (SIGSEGV)"), std::string::npos) << doctor.out;
@@ -300,7 +334,8 @@ TEST(CliNewUser, DryRunVenvIsWhatTheRealRunWouldMeet) {
   testing::TempDir dir;
   dir.write("afile", "x");
   dir.write("stuff/notes.txt", "not a venv");
-  const std::vector<std::string> base = {"install", "--dry-run", "--platform", "cpu", "--python", "/usr/bin/python3"};
+  const std::vector<std::string> base = {"install", "--dry-run", "--platform",
+                                         "cpu",     "--python",  "/usr/bin/python3"};
   auto with = [&](const std::string& venv, std::vector<std::string> args = {}) {
     if (args.empty()) args = base;
     args.insert(args.end(), {"--venv", venv});
@@ -311,7 +346,8 @@ TEST(CliNewUser, DryRunVenvIsWhatTheRealRunWouldMeet) {
   EXPECT_NE(file.err.find("is a file, not a directory"), std::string::npos) << file.err;
   auto other = with(dir.str() + "/stuff");
   EXPECT_EQ(other.code, 2) << other.out << other.err;
-  EXPECT_NE(other.err.find("already exists and is not a Python environment"), std::string::npos) << other.err;
+  EXPECT_NE(other.err.find("already exists and is not a Python environment"), std::string::npos)
+      << other.err;
 
   // An existing venv is used as it is: no "-m venv", no "new venv".
   std::filesystem::create_directories(dir.path() / "env/bin");
@@ -319,12 +355,14 @@ TEST(CliNewUser, DryRunVenvIsWhatTheRealRunWouldMeet) {
   std::filesystem::create_symlink("/usr/bin/python3", dir.path() / "env/bin/python");
   auto existing = with(dir.str() + "/env", {"install", "--dry-run", "--platform", "cpu"});
   EXPECT_EQ(existing.code, 0) << existing.out << existing.err;
-  EXPECT_NE(existing.out.find("is an existing environment: installing into it with " + dir.str() + "/env/bin/python"),
+  EXPECT_NE(existing.out.find("is an existing environment: installing into it with " + dir.str() +
+                              "/env/bin/python"),
             std::string::npos)
       << existing.out;
   EXPECT_EQ(existing.out.find("new venv"), std::string::npos) << existing.out;
   EXPECT_EQ(existing.out.find("-m venv"), std::string::npos) << existing.out;
-  EXPECT_NE(existing.out.find(dir.str() + "/env/bin/python -m pip install"), std::string::npos) << existing.out;
+  EXPECT_NE(existing.out.find(dir.str() + "/env/bin/python -m pip install"), std::string::npos)
+      << existing.out;
   // Naming an interpreter as well is ambiguous: which one?
   auto both = with(dir.str() + "/env");
   EXPECT_EQ(both.code, 2) << both.out;
@@ -333,8 +371,10 @@ TEST(CliNewUser, DryRunVenvIsWhatTheRealRunWouldMeet) {
   // A path with a space is quoted in "Would run", as the user would type it.
   auto spaced = with(dir.str() + "/my envs/torch");
   EXPECT_EQ(spaced.code, 0) << spaced.err;
-  EXPECT_NE(spaced.out.find("-m venv '" + dir.str() + "/my envs/torch'"), std::string::npos) << spaced.out;
-  EXPECT_NE(spaced.out.find("'" + dir.str() + "/my envs/torch/bin/python' -m pip install"), std::string::npos)
+  EXPECT_NE(spaced.out.find("-m venv '" + dir.str() + "/my envs/torch'"), std::string::npos)
+      << spaced.out;
+  EXPECT_NE(spaced.out.find("'" + dir.str() + "/my envs/torch/bin/python' -m pip install"),
+            std::string::npos)
       << spaced.out;
 }
 
