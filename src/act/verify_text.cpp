@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "util/columns.h"
 #include "util/strings.h"
 
 namespace torchup::act {
@@ -19,27 +20,9 @@ void indented(std::ostream& out, const std::string& text, const std::string& pad
   for (auto line : str::lines(text)) out << pad << style.dim(line) << "\n";
 }
 
-// The columns `text` takes in a terminal: a CJK character (3 bytes of UTF-8 and
-// more, as every Chinese character is) takes two, other characters one.
-std::size_t columns(std::string_view text) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    n += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return n;
-}
-
-std::string padded(const std::string& text, std::size_t width) {
-  const std::size_t n = columns(text);
-  return n >= width ? text : text + std::string(width - n, ' ');
-}
-
 std::size_t title_width(const std::vector<Check>& checks, const TextStyle& style) {
   std::size_t width = 0;
-  for (const auto& c : checks) width = std::max(width, columns(style.t(c.title)));
+  for (const auto& c : checks) width = std::max(width, display_columns(style.t(c.title)));
   return std::min<std::size_t>(width, 44);
 }
 
@@ -48,7 +31,7 @@ void render_check(std::ostream& out, const Check& c, std::size_t width, const Te
     std::string tag = c.status == CheckStatus::kPass   ? style.green("PASS")
                       : c.status == CheckStatus::kFail ? style.red("FAIL")
                                                        : style.yellow("SKIP");
-    out << "  " << tag << "  " << padded(style.t(c.title), width) << "  " << style.t(c.reason)
+    out << "  " << tag << "  " << pad_columns(style.t(c.title), width) << "  " << style.t(c.reason)
         << "\n";
     if (c.status == CheckStatus::kFail && !c.fix.empty()) {
       out << std::string(10, ' ') << style.bold(style.t(tr("verify.fix-label", "fix:"))) << " "

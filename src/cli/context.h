@@ -16,6 +16,7 @@
 #include "data/store.h"
 #include "host/host.h"
 #include "host/tracing.h"
+#include "util/columns.h"
 #include "util/expected.h"
 #include "util/text.h"
 
@@ -37,12 +38,6 @@ struct Style {
 
 // The same colours for act/'s report renderers (verify, doctor, install).
 act::TextStyle text_style(const Style& style);
-
-// The columns `text` takes in a terminal: a CJK character (3 bytes of UTF-8 from
-// U+0800 on, as every Chinese label is) takes two, other characters one.
-std::size_t display_columns(std::string_view text);
-// `text` padded with spaces to `width` columns (display_columns).
-std::string pad_columns(const std::string& text, std::size_t width);
 
 struct GlobalOptions {
   std::optional<std::string> data_dir;   // --data-dir (or TORCHUP_DATA_DIR)
