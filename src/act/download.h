@@ -36,9 +36,9 @@ namespace torchup::act {
 
 struct TransferRequest {
   std::string url;
-  std::uint64_t offset = 0;                // first byte wanted
-  std::optional<std::uint64_t> last;       // last byte wanted (inclusive); nullopt: to the end
-  bool ranged = true;                      // send a Range header (false: a plain GET from byte 0)
+  std::uint64_t offset = 0;           // first byte wanted
+  std::optional<std::uint64_t> last;  // last byte wanted (inclusive); nullopt: to the end
+  bool ranged = true;                 // send a Range header (false: a plain GET from byte 0)
 };
 
 // What the response's status line and headers said.
@@ -81,8 +81,8 @@ struct TransportOptions {
 };
 
 // libcurl's multi interface, loaded at run time (host/curl_api.h); `library` for tests.
-Expected<std::unique_ptr<Transport>> make_curl_transport(const TransportOptions& options,
-                                                         const std::string& library = "libcurl.so.4");
+Expected<std::unique_ptr<Transport>> make_curl_transport(
+    const TransportOptions& options, const std::string& library = "libcurl.so.4");
 
 // ---- the disk seam ----
 
@@ -99,7 +99,8 @@ class WritableFile {
 class DownloadFiles {
  public:
   virtual ~DownloadFiles() = default;
-  virtual std::optional<std::uint64_t> file_size(const std::string& path) const = 0;  // nullopt: missing
+  virtual std::optional<std::uint64_t> file_size(
+      const std::string& path) const = 0;  // nullopt: missing
   virtual std::optional<std::string> read_small(const std::string& path) const = 0;  // a sidecar
   // Replaces `path` with `text` (a temporary file, then rename).
   virtual Status write_small(const std::string& path, const std::string& text) = 0;
@@ -110,6 +111,11 @@ class DownloadFiles {
   virtual void remove(const std::string& path) = 0;
   // Bytes free for this user in the file system holding `dir`; nullopt: unknown.
   virtual std::optional<std::uint64_t> free_space(const std::string& dir) const = 0;
+  // A second name for the file `from` (a hard link); an error where the file system
+  // cannot (then the caller copies).
+  virtual Status link(const std::string& from, const std::string& to) {
+    return make_error(ErrorKind::kEnvironment, "cannot link " + from + " to " + to);
+  }
 };
 
 // POSIX: pwrite, statvfs, rename(2) (download_files_posix.cpp).
@@ -130,29 +136,29 @@ std::string partial_path(const std::string& cache_dir, const std::optional<std::
 // ---- one download ----
 
 struct DownloadRequest {
-  std::vector<std::string> sources;    // URLs of the same file, in order of preference
-  std::optional<std::uint64_t> size;   // expected size, when the index says
-  std::optional<std::string> sha256;   // expected hash (lower-case hex), when the index says
+  std::vector<std::string> sources;   // URLs of the same file, in order of preference
+  std::optional<std::uint64_t> size;  // expected size, when the index says
+  std::optional<std::string> sha256;  // expected hash (lower-case hex), when the index says
 };
 
 struct DownloadProgress {
-  std::uint64_t done = 0;                    // bytes of the file on disk
-  std::optional<std::uint64_t> total;        // the file's size, once known
-  std::uint64_t received = 0;                // bytes received from the network this run
-  std::string source;                        // the source that delivered the most bytes lately
+  std::uint64_t done = 0;              // bytes of the file on disk
+  std::optional<std::uint64_t> total;  // the file's size, once known
+  std::uint64_t received = 0;          // bytes received from the network this run
+  std::string source;                  // the source that delivered the most bytes lately
 };
 
 struct DownloadOptions {
   std::string cache_dir;
-  int connections = 8;                              // per file, across all sources
-  std::uint64_t min_piece = 1u << 20;               // never split a piece below this
-  std::chrono::milliseconds stall_timeout{15000};   // no byte for this long: the connection is left
-  int max_failures = 8;                             // per source, in a row, without progress
+  int connections = 8;                             // per file, across all sources
+  std::uint64_t min_piece = 1u << 20;              // never split a piece below this
+  std::chrono::milliseconds stall_timeout{15000};  // no byte for this long: the connection is left
+  int max_failures = 8;                            // per source, in a row, without progress
   // After the second failure in a row a source waits before it is asked again: this,
   // doubled for each further failure (at most 16 times this).
   std::chrono::milliseconds retry_delay{250};
-  std::uint64_t sidecar_every = 8u << 20;           // write the sidecar after this many new bytes
-  std::uint64_t space_margin = 16u << 20;           // keep this much free beyond the file
+  std::uint64_t sidecar_every = 8u << 20;  // write the sidecar after this many new bytes
+  std::uint64_t space_margin = 16u << 20;  // keep this much free beyond the file
   // Asked often; true stops the download and keeps the partial file (default: Ctrl-C's flag).
   std::function<bool()> should_stop;
   std::function<void(const DownloadProgress&)> on_progress;  // after each batch of events
@@ -160,21 +166,21 @@ struct DownloadOptions {
 
 struct SourceReport {
   std::string url;
-  std::uint64_t bytes = 0;   // received from it this run
-  int failures = 0;          // drops and HTTP errors
-  bool stalled = false;      // it stopped sending and was left
-  bool wrong_hash = false;   // a file made only of its bytes had the wrong sha256
-  bool ranges = false;       // it answered a range request with 206
+  std::uint64_t bytes = 0;  // received from it this run
+  int failures = 0;         // drops and HTTP errors
+  bool stalled = false;     // it stopped sending and was left
+  bool wrong_hash = false;  // a file made only of its bytes had the wrong sha256
+  bool ranges = false;      // it answered a range request with 206
 };
 
 struct DownloadResult {
-  std::string path;            // the cached file (when complete)
-  std::string sha256;          // of the file
+  std::string path;    // the cached file (when complete)
+  std::string sha256;  // of the file
   std::uint64_t size = 0;
-  bool from_cache = false;     // it was there already: nothing was downloaded
-  bool interrupted = false;    // should_stop said stop; the partial file is kept
+  bool from_cache = false;         // it was there already: nothing was downloaded
+  bool interrupted = false;        // should_stop said stop; the partial file is kept
   std::uint64_t resumed_from = 0;  // bytes of an earlier partial that were kept
-  std::uint64_t received = 0;  // bytes received from the network this run
+  std::uint64_t received = 0;      // bytes received from the network this run
   std::vector<SourceReport> sources;
 };
 

@@ -14,9 +14,11 @@ namespace torchup::act {
 namespace {
 
 Error disk_error(const std::string& what, const std::string& path, int err) {
-  std::string hint = err == ENOSPC || err == EDQUOT ? "free some space there, or set XDG_CACHE_HOME to a disk with room"
-                                                    : "check that the directory is writable";
-  return make_error(ErrorKind::kEnvironment, "could not " + what + " " + path + ": " + std::strerror(err), hint);
+  std::string hint = err == ENOSPC || err == EDQUOT
+                         ? "free some space there, or set XDG_CACHE_HOME to a disk with room"
+                         : "check that the directory is writable";
+  return make_error(ErrorKind::kEnvironment,
+                    "could not " + what + " " + path + ": " + std::strerror(err), hint);
 }
 
 class PosixFile final : public WritableFile {
@@ -52,7 +54,8 @@ class PosixFile final : public WritableFile {
   }
 
   Status truncate(std::uint64_t size) override {
-    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return disk_error("truncate", path_, errno);
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0)
+      return disk_error("truncate", path_, errno);
     return Ok{};
   }
 
@@ -94,7 +97,8 @@ class PosixFiles final : public DownloadFiles {
     for (std::size_t i = 0; i <= path.size(); ++i) {
       if (i == path.size() || (path[i] == '/' && i > 0)) {
         sofar = path.substr(0, i);
-        if (::mkdir(sofar.c_str(), 0755) != 0 && errno != EEXIST) return disk_error("create", sofar, errno);
+        if (::mkdir(sofar.c_str(), 0755) != 0 && errno != EEXIST)
+          return disk_error("create", sofar, errno);
       }
     }
     return Ok{};
@@ -107,11 +111,18 @@ class PosixFiles final : public DownloadFiles {
   }
 
   Status rename(const std::string& from, const std::string& to) override {
-    if (::rename(from.c_str(), to.c_str()) != 0) return disk_error("rename " + from + " to", to, errno);
+    if (::rename(from.c_str(), to.c_str()) != 0)
+      return disk_error("rename " + from + " to", to, errno);
     return Ok{};
   }
 
   void remove(const std::string& path) override { ::unlink(path.c_str()); }
+
+  Status link(const std::string& from, const std::string& to) override {
+    ::unlink(to.c_str());
+    if (::link(from.c_str(), to.c_str()) != 0) return disk_error("link " + from + " to", to, errno);
+    return Ok{};
+  }
 
   std::optional<std::uint64_t> free_space(const std::string& dir) const override {
     struct statvfs st {};

@@ -165,6 +165,7 @@ Expected<SourceOrder> resolve_install_sources(host::HttpClient& http, const Mirr
 namespace {
 // pip and uv spell an index and a flat find-links directory the same way.
 void append_source_args(const IndexSource& source, std::vector<std::string>& argv) {
+  if (source.no_index) argv.push_back("--no-index");
   if (!source.index_url.empty()) {
     argv.push_back("--index-url");
     argv.push_back(source.index_url);

@@ -56,6 +56,18 @@ EnvLocker make_flock_locker(const host::Environment& env);
 // act::verify_python; tests pass canned reports).
 using Verifier = std::function<Expected<VerifyReport>(const std::string& python)>;
 
+// Resolve, then download (issue 13): the plan's wheels for the interpreter `python`
+// on `sources`, downloaded by torchup into its cache and placed in a directory that
+// pip installs from with --no-index. `dir` is that directory; `notes` say what came
+// from where. An error with hint kInterruptedHint (act/wheelset.h) is Ctrl-C; any other
+// error lets the installer download, and is said.
+struct Prefetched {
+  std::string dir;
+  std::vector<Text> notes;
+};
+using Prefetcher = std::function<Expected<Prefetched>(const std::vector<IndexSource>& sources,
+                                                      const std::string& python)>;
+
 struct InstallRequest {
   model::Plan plan;                        // torch/torchvision/torchaudio versions to install
   std::string python = "python3";          // interpreter that runs pip (ignored with venv)
@@ -73,6 +85,7 @@ struct InstallRequest {
   EnvLocker locker;                    // unset: no lock (dry runs, library use)
   Verifier verifier;                   // unset: only `import torch` is checked
   PipSettings pip_settings;  // pip's own index settings (read_pip_settings), for the build check
+  Prefetcher prefetch;       // unset: the installer downloads (conda always does)
 };
 
 // What ended an install that did not succeed (the internal type; JSON keeps the

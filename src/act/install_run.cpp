@@ -190,6 +190,7 @@ class InstallRun {
       return fail(InstallFailure::kNoFit, message, nothing_changed());
     }
     for (const auto& source : request_.sources) {
+      if (source.no_index) continue;  // a local directory (a bundle): no URL to check
       auto allowed = check_index_url(
           source.index_url.empty() ? source.find_links : source.index_url, request_.allow_insecure);
       if (allowed && !source.find_links.empty())
@@ -398,6 +399,66 @@ class InstallRun {
               {{"installer", outcome_.installer}, {"code", std::to_string(result.exit_code)}});
   }
 
+  // Resolve, then download (issue 13): torchup fetches the wheels (resumable,
+  // hash-checked) and the installer installs them with --no-index and its cache off
+  // (so pip's MemoryError on a large wheel cannot happen). Where torchup cannot, the
+  // installer downloads them as before, and the user hears why.
+  enum class Downloaded { kInstalled, kFinal, kInstallerDownloads };
+  Downloaded from_downloaded() {
+    if (!request_.prefetch || conda_) return Downloaded::kInstallerDownloads;
+    auto got = request_.prefetch(urls_, python_);
+    if (!got && got.error().hint == "interrupted") {
+      fail(InstallFailure::kInterrupted, got.error().message,
+           tr("install.interrupted-download-state",
+              "nothing was installed; the part downloaded is kept in torchup's cache: run the "
+              "same torchup install again to resume"));
+      return Downloaded::kFinal;
+    }
+    if (!got) {
+      const Text why =
+          tr("install.download-fallback",
+             "torchup did not download the wheels itself ({error}); {installer} downloads them",
+             {{"error", got.error().message}, {"installer", outcome_.installer}});
+      say(why);
+      outcome_.notes.push_back(why);
+      return Downloaded::kInstallerDownloads;
+    }
+    for (const auto& note : got->notes) {
+      say(note);
+      outcome_.notes.push_back(note);
+    }
+    IndexSource local{"torchup-download", "", got->dir, true};
+    auto argv = attempt_argv(local, true);
+    outcome_.commands.push_back(argv);
+    say(tr("install.running", "running {command}", {{"command", str::join(argv, " ")}}));
+    auto result = host_.runner.run(argv, options_);
+    if (result.ok()) {
+      outcome_.failure_id.reset();
+      outcome_.source_used = urls_.front();
+      return Downloaded::kInstalled;
+    }
+    if (result.interrupted) {
+      outcome_.output_tail = last_lines(result.out + "\n" + result.err, 12);
+      fail(InstallFailure::kInterrupted,
+           tr("install.interrupted-installing",
+              "{installer} was stopped (Ctrl-C) while installing {packages}",
+              {{"installer", outcome_.installer}, {"packages", str::join(requirements_, " ")}}),
+           tr("install.interrupted-local-state",
+              "{target} may hold part of it; run the same torchup install again to finish (the "
+              "wheels are in torchup's cache)",
+              {{"target", target_}}));
+      return Downloaded::kFinal;
+    }
+    const Text why =
+        tr("install.local-failed",
+           "{installer} could not install the downloaded wheels (exit {code}); "
+           "trying {installer}'s own download",
+           {{"installer", outcome_.installer}, {"code", std::to_string(result.exit_code)}});
+    say(why);
+    outcome_.notes.push_back(why);
+    return Downloaded::kInstallerDownloads;
+  }
+
   bool attempts() {
     step_line(tr("install.installing", "installing {packages} with {installer} into {target}",
                  {{"packages", conda_ ? str::join(std::vector<std::string>(conda_argv_.begin() + 5,
@@ -406,6 +467,14 @@ class InstallRun {
                                       : str::join(requirements_, " ")},
                   {"installer", outcome_.installer},
                   {"target", target_}}));
+    switch (from_downloaded()) {
+      case Downloaded::kInstalled:
+        return true;
+      case Downloaded::kFinal:
+        return false;
+      case Downloaded::kInstallerDownloads:
+        break;
+    }
     bool no_cache = false;
     std::map<std::string, int> tries_in_install;  // per failure id
     for (std::size_t u = 0; u < urls_.size(); ++u) {

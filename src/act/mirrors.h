@@ -17,17 +17,19 @@ namespace torchup::act {
 
 // One place pip can install from: what goes into pip's argv.
 struct IndexSource {
-  std::string name;        // "official", a data/mirrors.json name ("nju"), or "url" for --mirror URL
-  std::string index_url;   // --index-url (a PEP 503 simple index); empty: pip's configured default
-  std::string find_links;  // -f/--find-links (flat-directory mirrors); empty for index-style sources
+  std::string name;       // "official", a data/mirrors.json name ("nju"), or "url" for --mirror URL
+  std::string index_url;  // --index-url (a PEP 503 simple index); empty: pip's configured default
+  std::string
+      find_links;         // -f/--find-links (flat-directory mirrors); empty for index-style sources
+  bool no_index = false;  // --no-index: only find_links (the wheels torchup downloaded, a bundle)
 };
 
 // A mirror entry of data/mirrors.json with {variant} still in its URLs.
 struct MirrorEntry {
   std::string name;
-  std::string url;        // may contain "{variant}"
-  std::string style;      // "index" or "find-links"
-  std::string pypi;       // PyPI index to pair with a find-links mirror (empty: the official PyPI)
+  std::string url;    // may contain "{variant}"
+  std::string style;  // "index" or "find-links"
+  std::string pypi;   // PyPI index to pair with a find-links mirror (empty: the official PyPI)
   std::string note;
   std::string source;
   // Variant prefixes this mirror is known not to carry ("rocm"); only with a cited source.
@@ -47,7 +49,8 @@ Expected<MirrorList> parse_mirror_list(const std::string& json_text);
 
 // The source pip gets for an entry: an index-style mirror is the --index-url; a
 // find-links mirror is --find-links next to its paired PyPI index (pain-points 3.11).
-IndexSource source_for(const MirrorEntry& entry, const MirrorList& list, const std::string& variant);
+IndexSource source_for(const MirrorEntry& entry, const MirrorList& list,
+                       const std::string& variant);
 
 // What a probe of `source` downloads: the torch project page of a PEP 503 index
 // (<index>/torch/, which lists every torch wheel, so it is large on the real indexes),
@@ -94,8 +97,8 @@ struct MirrorProbeOptions {
 //    official probe fails every working mirror is used, and the official index still comes last.
 // Unknown names, a PyPI mirror named for a PyTorch-index variant, a mirror that lacks the
 // variant, bad variants and refused URLs are usage errors (kUsage) listing the known names.
-Expected<MirrorChoice> choose_mirrors(host::HttpClient& http, const MirrorList& list, const std::string& spec,
-                                      const std::string& variant, bool allow_insecure,
-                                      const MirrorProbeOptions& options = {});
+Expected<MirrorChoice> choose_mirrors(host::HttpClient& http, const MirrorList& list,
+                                      const std::string& spec, const std::string& variant,
+                                      bool allow_insecure, const MirrorProbeOptions& options = {});
 
 }  // namespace torchup::act

@@ -7,6 +7,7 @@
 
 #include "act/mirrors.h"
 #include "act/verify.h"
+#include "app/fetch.h"
 #include "detect/active_python.h"
 #include "host/interrupt.h"
 #include "plan/planner.h"
@@ -35,6 +36,15 @@ Status check_options(const InstallOptions& options) {
     return make_error(ErrorKind::kUsage,
                       flag + " describes another machine; install only runs on this one",
                       "use `torchup plan " + flag + " ...` to see that machine's plan");
+  }
+  if (options.download != "torchup" && options.download != "pip") {
+    return make_error(ErrorKind::kUsage, "--download " + options.download + " is not known",
+                      "choose torchup (torchup downloads, pip installs the files) or pip");
+  }
+  if (!options.from.empty() && !options.mirrors.empty()) {
+    return make_error(ErrorKind::kUsage,
+                      "--from DIR installs a bundle with no network; --mirror has no use there",
+                      "drop --mirror");
   }
   const std::vector<std::string> installers{"auto", "pip", "uv", "conda", "mamba"};
   if (std::find(installers.begin(), installers.end(), options.installer) == installers.end()) {
@@ -324,6 +334,19 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   std::vector<std::string> own_urls;
   for (const auto& source : sources)
     own_urls.insert(own_urls.end(), {source.index_url, source.find_links});
+  const bool pip_like =
+      p.choice.installer == act::Installer::kPip || p.choice.installer == act::Installer::kUv;
+  if (!options.from.empty()) {
+    if (!pip_like) {
+      return make_error(ErrorKind::kUsage,
+                        "--from DIR holds pip wheels; the plan installs with " +
+                            std::string(act::to_string(p.choice.installer)),
+                        "plan for pip with --package pip");
+    }
+    if (auto used = use_bundle(services, p, options.from); !used) return used.error();
+  } else if (pip_like && options.download == "torchup" && !options.dry_run) {
+    request.prefetch = make_prefetcher(services, p, options.progress);
+  }
   p.pip_notes = act::pip_settings_notes(p.pip_settings,
                                         !sources.empty() && !sources.front().index_url.empty(),
                                         own_urls, act::to_string(p.choice.installer));

@@ -5,6 +5,7 @@
 // host; the CLI only renders them.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,6 +20,19 @@
 
 namespace torchup::app {
 
+// What the download's progress line shows (the CLI draws it on a terminal; nothing of
+// it in --json).
+struct FileProgress {
+  std::size_t index = 0, count = 0;  // file index (0-based) of count
+  std::string file_name;
+  std::uint64_t done = 0;
+  std::optional<std::uint64_t> total;
+  double bytes_per_second = 0;  // over the last second or so
+  std::string source;           // the host the bytes came from lately
+  bool finished = false;
+};
+using ProgressLine = std::function<void(const FileProgress&)>;
+
 struct InstallOptions {
   PlanRequest plan;                  // the plan options (--root/--profile are refused)
   std::vector<std::string> mirrors;  // --mirror SPEC...
@@ -27,6 +41,9 @@ struct InstallOptions {
   bool dry_run = false;
   bool yes = false;
   bool allow_insecure = false;
+  std::string from;                  // --from DIR: a bundle torchup fetch wrote (no network)
+  std::string download = "torchup";  // --download torchup|pip: who downloads the wheels
+  ProgressLine progress;             // the download's progress (unset: none)
 };
 
 struct InstallerChoice {
@@ -70,6 +87,7 @@ struct PreparedInstall {
   Text pep668;                    // the PEP 668 sentence, when the target is externally managed
   bool pep668_blocks = false;     // ... and the installer would refuse it
   std::vector<std::string> pip_notes;  // settings of pip's (uv's) that change this install
+  Text bundle_note;                    // install --from: the bundle installed from
   act::InstallRequest request;
   std::shared_ptr<host::HttpClient> http;  // the host's client with pip's proxy and CA
 };

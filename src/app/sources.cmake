@@ -2,4 +2,11 @@ target_sources(torchup_core PRIVATE
   src/app/plan.cpp     # the machine, the knowledge base, the planner and the command renderer
   src/app/install.cpp  # installer choice, PEP 668, confirmation, index order, then act::run_install
   src/app/tasks.cpp    # detect, verify, doctor, select, update
+  src/app/fetch.cpp    # the target interpreter of a download (this one, or a profile's)
 )
+# Resolve, then download: where the build has torchup's downloader (act/download.cmake).
+if(WIN32)
+  target_sources(torchup_core PRIVATE src/app/fetch_unsupported.cpp)
+else()
+  target_sources(torchup_core PRIVATE src/app/fetch_posix.cpp)  # fetch, install's download, install --from
+endif()

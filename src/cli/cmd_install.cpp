@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/plan_options.h"
+#include "cli/progress_line.h"
 #include "model/plan.h"
 #include "util/strings.h"
 
@@ -69,6 +70,7 @@ void print_summary(std::ostream& info, const Style& style, const app::PreparedIn
       info << "  " << style.t(tr("install.mirror-note", "mirror: {note}", {{"note", note}}))
            << "\n";
   }
+  if (!p.bundle_note.empty()) info << "  " << style.t(p.bundle_note) << "\n";
   for (const auto& note : p.pip_notes) {
     info << "  "
          << style.t(tr("install.config-note", "{installer} config: {note}",
@@ -133,6 +135,9 @@ void print_outcome(Context& ctx, const app::InstallResult& result) {
 int run_install_command(Context& ctx, InstallArgs& args) {
   args.install.plan = args.plan;
   std::ostream& info = args.json ? ctx.err : ctx.out;
+  host::Host& host = ctx.services().host;
+  if (!args.json && host.terminal.output_is_terminal())
+    args.install.progress = make_progress_line(ctx.out, ctx.style, host.clock);
   auto prepared = app::prepare_install(ctx.services(), args.install);
   ctx.flush_data_warnings();
   if (!prepared) return ctx.fail(prepared.error());
@@ -241,6 +246,18 @@ void add_install_command(CLI::App& app, Context& ctx) {
                   ctx.style.t(tr("opt.install.installer",
                                  "auto (the plan's package), pip, uv, conda or mamba")))
       ->type_name("NAME");
+  cmd->add_option(
+         "--from", args->install.from,
+         ctx.style.t(tr("opt.install.from",
+                        "install a bundle `torchup fetch --dest DIR` wrote (no network; every "
+                        "file checked)")))
+      ->type_name("DIR");
+  cmd->add_option("--download", args->install.download,
+                  ctx.style.t(tr("opt.install.download",
+                                 "torchup (default: torchup downloads the wheels, resumable and "
+                                 "hash-checked, and pip\n"
+                                 "installs the files) or pip (pip downloads them itself)")))
+      ->type_name("torchup|pip");
   cmd->add_flag("--dry-run", args->install.dry_run,
                 ctx.style.t(tr("opt.install.dry-run",
                                "print what would run; change nothing (no lock is taken)")));

@@ -8,6 +8,8 @@ target_sources(torchup_core PRIVATE
   src/cli/cmd_detect.cpp
   src/cli/cmd_plan.cpp
   src/cli/cmd_install.cpp
+  src/cli/cmd_fetch.cpp
+  src/cli/progress_line.cpp
   src/cli/cmd_verify.cpp
   src/cli/cmd_doctor.cpp
   src/cli/cmd_serve.cpp

@@ -3,6 +3,7 @@ target_sources(torchup_tests PRIVATE
   unit/strings_test.cpp
   unit/store_test.cpp
   unit/text_test.cpp
+  unit/resolve_test.cpp
 )
 # Linux-only (Windows build: tests/windows/ covers its host): the POSIX runner with
 # /bin/sh, libcurl loading, a Python-probed machine JSON.
