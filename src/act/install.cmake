@@ -4,6 +4,7 @@ target_sources(torchup_core PRIVATE
   src/act/install_run.cpp         # one install: lock, environment, the attempt loop (remedy_for), verify
   src/act/resolve.cpp             # the plan's wheels from index pages and PEP 658 metadata
   src/act/resolve_parse.cpp       # wheel tags, PEP 440 specifiers, PEP 508 requirements and markers
+  src/act/bundle.cpp              # a bundle's manifest (JSON) and PEP 751 pylock.toml
 )
 # The lock per environment (a second install is refused): per platform.
 if(WIN32)

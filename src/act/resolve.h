@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -144,6 +145,8 @@ Expected<Resolution> resolve_wheels(host::HttpClient& http, const std::vector<In
 
 // ---- bundles (act/wheelset.h writes and checks them) ----
 
+inline constexpr const char* kBundleSchema = "torchup.bundle/1";
+
 struct BundleFile {
   std::string name;  // normalized project name
   std::string version;
@@ -162,5 +165,12 @@ struct Bundle {
   TargetFacts target;  // the interpreter it was resolved for
   std::vector<BundleFile> files;
 };
+
+nlohmann::json to_json(const Bundle& bundle);
+// PEP 751 (lock-version 1.0): one [[packages]] per file, each with its wheel's
+// name, path (relative to the lock file), url, size and sha256.
+std::string pylock_toml(const Bundle& bundle);
+// Reads DIR/torchup-bundle.json's text. Errors: kParse (naming the field).
+Expected<Bundle> bundle_from_text(const std::string& text, const std::string& dir);
 
 }  // namespace torchup::act

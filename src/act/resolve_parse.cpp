@@ -269,7 +269,9 @@ Expected<Requirement> parse_requirement(std::string_view text) {
   while (i < body.size() && (std::isalnum(static_cast<unsigned char>(body[i])) || body[i] == '-' ||
                              body[i] == '_' || body[i] == '.'))
     ++i;
-  if (i == 0)
+  // PEP 508: a name starts and ends with a letter or digit ("--" is none).
+  if (i == 0 || !std::isalnum(static_cast<unsigned char>(body[0])) ||
+      !std::isalnum(static_cast<unsigned char>(body[i - 1])))
     return make_error(ErrorKind::kUsage,
                       "cannot read the requirement \"" + std::string(text) + "\"");
   r.name = normalize_name(body.substr(0, i));

@@ -66,19 +66,12 @@ Status place_set(const FetchedSet& set, const std::string& dir, DownloadFiles& f
 
 // ---- bundles ----
 
-inline constexpr const char* kBundleSchema = "torchup.bundle/1";
 
 Bundle make_bundle(const FetchedSet& set, const model::Plan& plan,
                    const std::vector<std::string>& requirements, const TargetFacts& target,
                    const std::string& dir);
-nlohmann::json to_json(const Bundle& bundle);
-// PEP 751 (lock-version 1.0): one [[packages]] per file, each with its wheel's
-// name, path (relative to the lock file), url, size and sha256.
-std::string pylock_toml(const Bundle& bundle);
 // Writes DIR/torchup-bundle.json and DIR/pylock.toml.
 Status write_bundle(const Bundle& bundle, DownloadFiles& files);
-// Reads DIR/torchup-bundle.json. Errors: kNotFound (no manifest), kParse (naming the field).
-Expected<Bundle> bundle_from_text(const std::string& text, const std::string& dir);
 // Every file is there with its size and sha256. Errors: kEnvironment naming the file.
 Status check_bundle(const Bundle& bundle, DownloadFiles& files);
 

@@ -130,6 +130,9 @@ TEST(ResolveRequirements, ParsesPep508) {
   EXPECT_FALSE(parse_requirement("pkg @ https://example.org/pkg.whl"));
   EXPECT_FALSE(parse_requirement(">=1.0"));
   EXPECT_FALSE(parse_requirement("pkg[unclosed"));
+  EXPECT_FALSE(
+      parse_requirement("-- >=1"));  // no letter or digit: no name (found by fuzz_index_page)
+  EXPECT_FALSE(parse_requirement("pkg- >=1"));
 }
 
 TEST(ResolveMarkers, EvaluatesAgainstTheTarget) {
