@@ -198,23 +198,10 @@ Expected<FetchResult> fetch(const Services& services, const FetchOptions& option
                                                     : std::string()}}));
   }
   auto http = std::make_shared<act::DefaultedHttp>(host.http, host::HttpOptions{});
-  std::vector<act::IndexSource> sources{act::plan_source(r.plan)};
-  if (!options.mirrors.empty()) {
-    auto list = services.store.load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
-    if (!list) return list.error();
-    auto resolved =
-        act::resolve_install_sources(*http, *list, options.mirrors, r.plan, options.allow_insecure);
-    if (!resolved) return resolved.error();
-    sources = resolved->order;
-    r.notes.insert(r.notes.end(), resolved->notes.begin(), resolved->notes.end());
-  }
-  for (const auto& source : sources) {
-    for (const auto& url : {source.index_url, source.find_links}) {
-      if (url.empty()) continue;
-      if (auto allowed = act::check_index_url(url, options.allow_insecure); !allowed)
-        return allowed.error();
-    }
-  }
+  auto listed =
+      index_sources(services, *http, r.plan, options.mirrors, options.allow_insecure, r.notes);
+  if (!listed) return listed.error();
+  const std::vector<act::IndexSource>& sources = *listed;
   auto parts = make_parts(host, {}, options.allow_insecure);
   if (!parts) return parts.error();
   r.cache_dir = parts->cache_dir;

@@ -218,6 +218,28 @@ Status check_venv(const host::Host& host, InstallOptions& options, std::vector<T
   return Ok{};
 }
 
+Expected<std::vector<act::IndexSource>> index_sources(
+    const Services& services, host::HttpClient& http, const model::Plan& plan,
+    const std::vector<std::string>& mirrors, bool allow_insecure, std::vector<Text>& notes) {
+  std::vector<act::IndexSource> sources{act::plan_source(plan)};
+  if (!mirrors.empty()) {
+    auto list = services.store.load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
+    if (!list) return list.error();
+    auto resolved = act::resolve_install_sources(http, *list, mirrors, plan, allow_insecure);
+    if (!resolved) return resolved.error();
+    sources = resolved->order;
+    notes.insert(notes.end(), resolved->notes.begin(), resolved->notes.end());
+  }
+  for (const auto& source : sources) {
+    for (const auto& url : {source.index_url, source.find_links}) {
+      if (url.empty()) continue;
+      if (auto allowed = act::check_index_url(url, allow_insecure); !allowed)
+        return allowed.error();
+    }
+  }
+  return sources;
+}
+
 Expected<PreparedInstall> prepare_install(const Services& services, InstallOptions options) {
   if (auto ok = check_options(options); !ok) return ok.error();
   host::Host& host = services.host;
@@ -300,23 +322,10 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
   judge_pep668(p, options);
 
   p.http = std::make_shared<act::DefaultedHttp>(host.http, act::pip_http_defaults(p.pip_settings));
-  std::vector<act::IndexSource> sources{act::plan_source(p.plan)};
-  if (!options.mirrors.empty()) {
-    auto list = services.store.load<act::MirrorList>("mirrors.json", act::parse_mirror_list);
-    if (!list) return list.error();
-    auto resolved = act::resolve_install_sources(*p.http, *list, options.mirrors, p.plan,
-                                                 options.allow_insecure);
-    if (!resolved) return resolved.error();
-    sources = resolved->order;
-    p.notes.insert(p.notes.end(), resolved->notes.begin(), resolved->notes.end());
-  }
-  for (const auto& source : sources) {
-    for (const auto& url : {source.index_url, source.find_links}) {
-      if (url.empty()) continue;
-      auto allowed = act::check_index_url(url, options.allow_insecure);
-      if (!allowed) return allowed.error();
-    }
-  }
+  auto listed =
+      index_sources(services, *p.http, p.plan, options.mirrors, options.allow_insecure, p.notes);
+  if (!listed) return listed.error();
+  const std::vector<act::IndexSource>& sources = *listed;
 
   act::InstallRequest& request = p.request;
   request.plan = p.plan;

@@ -92,6 +92,13 @@ struct PreparedInstall {
   std::shared_ptr<host::HttpClient> http;  // the host's client with pip's proxy and CA
 };
 
+// Where a plan's wheels come from: the plan's own index, or --mirror SPEC... in order
+// (the official index last; `notes` gains the mirror choice's sentences); every URL
+// passes act::check_index_url. Shared by install and fetch.
+Expected<std::vector<act::IndexSource>> index_sources(
+    const Services& services, host::HttpClient& http, const model::Plan& plan,
+    const std::vector<std::string>& mirrors, bool allow_insecure, std::vector<Text>& notes);
+
 // Plans and decides (runs the interpreter to describe it; reads pip's settings;
 // measures mirrors when asked). Errors: usage (--root, unknown installer, conda on a
 // non-conda prefix...), not-found (no interpreter), environment.

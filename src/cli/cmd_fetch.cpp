@@ -97,13 +97,7 @@ void add_fetch_command(CLI::App& app, Context& ctx) {
       "Exit codes: 0 fetched, 1 nothing fits, 2 usage, 3 a download or the disk failed,\n"
       "130 interrupted (the partial file resumes on the next run).")));
   add_plan_options(*cmd, args->plan, ctx.style);
-  cmd->remove_option(cmd->get_option("--mirror"));
-  cmd->add_option("--mirror", args->fetch.mirrors,
-                  ctx.style.t(tr("opt.install.mirror",
-                                 "auto (measured), a mirror name from data/mirrors.json, or an "
-                                 "index URL; repeatable; the\n"
-                                 "official index is always tried last")))
-      ->type_name("auto|NAME|URL");
+  add_mirrors_option(*cmd, args->fetch.mirrors, ctx.style);
   cmd->add_option("--dest", args->fetch.dest,
                   ctx.style.t(tr("opt.fetch.dest",
                                  "the directory to write the wheels and the manifest into")))

@@ -230,13 +230,7 @@ void add_install_command(CLI::App& app, Context& ctx) {
   // (app::check_options), so the help does not offer them.
   cmd->get_option("--root")->group("");
   cmd->get_option("--profile")->group("");
-  cmd->remove_option(cmd->get_option("--mirror"));
-  cmd->add_option("--mirror", args->install.mirrors,
-                  ctx.style.t(tr("opt.install.mirror",
-                                 "auto (measured), a mirror name from data/mirrors.json, or an "
-                                 "index URL; repeatable; the\n"
-                                 "official index is always tried last")))
-      ->type_name("auto|NAME|URL");
+  add_mirrors_option(*cmd, args->install.mirrors, ctx.style);
   cmd->add_option(
          "--venv", args->install.venv,
          ctx.style.t(tr("opt.install.venv",

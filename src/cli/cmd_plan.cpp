@@ -21,6 +21,16 @@ std::string bullet(const Style& style, const std::string& mark, const std::strin
 
 }  // namespace
 
+void add_mirrors_option(CLI::App& cmd, std::vector<std::string>& mirrors, const Style& style) {
+  cmd.remove_option(cmd.get_option("--mirror"));
+  cmd.add_option("--mirror", mirrors,
+                 style.t(tr("opt.install.mirror",
+                            "auto (measured), a mirror name from data/mirrors.json, or an "
+                            "index URL; repeatable; the\n"
+                            "official index is always tried last")))
+      ->type_name("auto|NAME|URL");
+}
+
 void add_plan_options(CLI::App& cmd, PlanOptions& o, const Style& style) {
   cmd.add_option(
          "--root", o.root,

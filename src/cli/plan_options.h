@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "app/plan.h"
 #include "cli/context.h"
@@ -24,6 +25,9 @@ struct PlanOptions : app::PlanRequest {
 
 // Adds --root, --profile, --python, --torch, --platform, --package, --channel, --mirror.
 void add_plan_options(CLI::App& cmd, PlanOptions& options, const Style& style);
+
+// install's and fetch's --mirror (repeatable), in place of the plan options' single one.
+void add_mirrors_option(CLI::App& cmd, std::vector<std::string>& mirrors, const Style& style);
 
 // The plan as people read it: verdict, command, reasons, warnings, alternatives.
 std::string plan_text(const model::Plan& plan, const Style& style);
