@@ -71,10 +71,12 @@ json to_json(const Bundle& b) {
           {"files", files}};
 }
 
-std::string pylock_toml(const Bundle& b) {
+std::string pylock_toml(const Bundle& b, bool beside) {
   // PEP 751: lock-version, created-by, requires-python, then [[packages]] with
   // name, version and [[packages.wheels]] (name, url, path, size, hashes).
-  std::string out = "# Written by torchup fetch: the wheels of this directory for Python " +
+  std::string out = std::string(beside ? "# Written by torchup fetch: the wheels of this directory"
+                                       : "# Written by torchup fleet plan: one group's wheels") +
+                    " for Python " +
                     b.target.python_version + " on " + b.target.os_family + " " + b.target.arch +
                     ".\n";
   out += "lock-version = \"1.0\"\n";
@@ -92,7 +94,7 @@ std::string pylock_toml(const Bundle& b) {
     out += "\n[[packages.wheels]]\n";
     out += "name = " + toml_string(f.file_name) + "\n";
     out += "url = " + toml_string(f.url) + "\n";
-    out += "path = " + toml_string("./" + f.file_name) + "\n";
+    if (beside) out += "path = " + toml_string("./" + f.file_name) + "\n";
     out += "size = " + std::to_string(f.size) + "\n";
     out += "hashes = {sha256 = " + toml_string(f.sha256) + "}\n";
   }

@@ -86,6 +86,9 @@ struct InstallRequest {
   Verifier verifier;                   // unset: only `import torch` is checked
   PipSettings pip_settings;  // pip's own index settings (read_pip_settings), for the build check
   Prefetcher prefetch;       // unset: the installer downloads (conda always does)
+  // What pip installs, when not the plan's packages (plan_requirements): a lock's exact
+  // pins ("torch==2.12.0+cpu", each dependency too).
+  std::vector<std::string> requirements;
 };
 
 // What ended an install that did not succeed (the internal type; JSON keeps the

@@ -211,7 +211,7 @@ class InstallRun {
     urls_ = request_.sources;
     if (urls_.empty() || conda_)
       urls_ = {IndexSource{"default", "", ""}};  // conda: the plan's channels
-    requirements_ = plan_requirements(request_.plan);
+    requirements_ = request_.requirements.empty() ? plan_requirements(request_.plan) : request_.requirements;
     if (request_.venv) {
       target_ = *request_.venv;
     } else if (request_.env_dir) {

@@ -197,6 +197,19 @@ class Walk {
     return best;
   }
 
+  // The newer version wins; within one public version (2.12.0+cpu beside 2.12.0+cu126 on a
+  // mirror that carries every variant) the plan's own variant first; then the better tag.
+  bool better(const Version& v, std::size_t rank, const Version& best, std::size_t best_rank) const {
+    if (!options_.variant.empty()) {
+      auto pv = Version::parse(v.public_str()), pb = Version::parse(best.public_str());
+      if (pv && pb && *pv == *pb) {
+        const bool mine = v.local() == options_.variant, theirs = best.local() == options_.variant;
+        if (mine != theirs) return mine;
+      }
+    }
+    return v > best || (v == best && rank < best_rank);
+  }
+
   Expected<IndexFile> choose(const std::string& name, const std::vector<IndexFile>& files,
                              const Pending& p) {
     const std::string specs = all_specs(name);
@@ -220,7 +233,7 @@ class Walk {
       if (!r) continue;
       auto v = Version::parse(w->version);
       if (!v) continue;
-      if (!best || *v > *best_version || (*v == *best_version && *r < best_rank)) {
+      if (!best || better(*v, *r, *best_version, best_rank)) {
         best = &f;
         best_version = *v;
         best_rank = *r;

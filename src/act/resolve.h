@@ -133,6 +133,9 @@ struct ResolveOptions {
   // they satisfy is not fetched. The requirements themselves always are.
   std::map<std::string, std::string> installed;
   bool allow_pre = false;
+  // The plan's variant ("cu126"): where one index carries several builds of a release
+  // (+cpu, +cu126), the variant's own is chosen.
+  std::string variant;
 };
 
 // Resolves `requirements` on sources.front() (its index and, for a find-links mirror,
@@ -168,8 +171,9 @@ struct Bundle {
 
 nlohmann::json to_json(const Bundle& bundle);
 // PEP 751 (lock-version 1.0): one [[packages]] per file, each with its wheel's
-// name, path (relative to the lock file), url, size and sha256.
-std::string pylock_toml(const Bundle& bundle);
+// name, path (relative to the lock file; only when the files are `beside` it), url, size
+// and sha256.
+std::string pylock_toml(const Bundle& bundle, bool beside = true);
 // Reads DIR/torchup-bundle.json's text. Errors: kParse (naming the field).
 Expected<Bundle> bundle_from_text(const std::string& text, const std::string& dir);
 

@@ -7,18 +7,13 @@
 #include "act/pip_config.h"
 #include "act/wheelset.h"
 #include "app/fetch.h"
+#include "app/fetch_posix_internal.h"
 #include "host/interrupt.h"
 #include "util/strings.h"
 #include "util/version.h"
 
 namespace torchup::app {
-namespace {
-
-struct Parts {
-  std::unique_ptr<act::Transport> transport;
-  std::unique_ptr<act::DownloadFiles> files;
-  std::string cache_dir;
-};
+namespace fetch_detail {
 
 Expected<Parts> make_parts(const host::Host& host, const host::HttpOptions& defaults,
                            bool allow_insecure) {
@@ -87,16 +82,28 @@ std::function<void(const act::SetProgress&)> adapt(const ProgressLine& progress,
   };
 }
 
-struct Fetched {
-  act::Resolution resolution;
-  act::FetchedSet set;
-};
+std::string sets_dir(const std::string& cache_dir, std::vector<std::string> sha256s) {
+  std::sort(sha256s.begin(), sha256s.end());
+  std::string base = cache_dir;
+  if (str::ends_with(base, "/wheels")) base.resize(base.size() - 7);
+  return base + "/sets/" + act::sha256_hex(str::join(sha256s, "\n")).substr(0, 16);
+}
 
 std::string mib(std::uint64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / (1 << 20));
   return buf;
 }
+
+}  // namespace fetch_detail
+
+namespace {
+using namespace fetch_detail;
+
+struct Fetched {
+  act::Resolution resolution;
+  act::FetchedSet set;
+};
 
 Expected<Fetched> resolve_and_download(host::Host& host, host::HttpClient& http, Parts& parts,
                                        const std::vector<act::IndexSource>& sources,
@@ -148,10 +155,7 @@ Text summary(const Fetched& f, const std::string& cache_dir) {
 std::string set_dir(const std::string& cache_dir, const act::FetchedSet& set) {
   std::vector<std::string> names;
   for (const auto& f : set.files) names.push_back(f.sha256);
-  std::sort(names.begin(), names.end());
-  std::string base = cache_dir;
-  if (str::ends_with(base, "/wheels")) base.resize(base.size() - 7);
-  return base + "/sets/" + act::sha256_hex(str::join(names, "\n")).substr(0, 16);
+  return sets_dir(cache_dir, std::move(names));
 }
 
 }  // namespace
@@ -207,6 +211,7 @@ Expected<FetchResult> fetch(const Services& services, const FetchOptions& option
   r.cache_dir = parts->cache_dir;
   act::ResolveOptions resolve;
   resolve.allow_insecure = options.allow_insecure;
+  if (r.plan.platform != "mps") resolve.variant = r.plan.platform;
   const auto requirements = act::plan_requirements(r.plan);
   std::optional<host::InterruptScope> interrupts;
   interrupts.emplace();
@@ -234,13 +239,15 @@ act::Prefetcher make_prefetcher(const Services& services, const PreparedInstall&
   const host::HttpOptions defaults = act::pip_http_defaults(prepared.pip_settings);
   const bool insecure = prepared.request.allow_insecure;
   const auto requirements = act::plan_requirements(prepared.plan);
-  return [host, http, defaults, insecure, requirements, progress](
+  const std::string variant = prepared.plan.platform == "mps" ? "" : prepared.plan.platform;
+  return [host, http, defaults, insecure, requirements, variant, progress](
              const std::vector<act::IndexSource>& sources,
              const std::string& python) -> Expected<act::Prefetched> {
     auto parts = make_parts(*host, defaults, insecure);
     if (!parts) return parts.error();
     act::ResolveOptions resolve;
     resolve.allow_insecure = insecure;
+    resolve.variant = variant;
     auto facts = describe_target(*host, python, &resolve.installed);
     if (!facts) return facts.error();
     auto fetched = resolve_and_download(*host, http ? *http : host->http, *parts, sources,

@@ -2,6 +2,7 @@
 // mingw libcurl or libcrypto; WinHTTP and BCrypt parts are not written). install lets
 // pip download; fetch and install --from say so.
 #include "app/fetch.h"
+#include "app/fleet.h"
 
 namespace torchup::app {
 namespace {
@@ -23,6 +24,25 @@ act::Prefetcher make_prefetcher(const Services&, const PreparedInstall&, const P
 
 Status use_bundle(const Services&, PreparedInstall&, const std::string&) {
   return unsupported("torchup install --from");
+}
+
+// A fleet's plan and groups are portable; its lock needs the wheels' sizes and files.
+Status lock_groups(const Services&, FleetPlan&, const FleetOptions&) {
+  return unsupported("torchup fleet plan --lock");
+}
+
+Expected<FleetFetchResult> fleet_fetch(const Services&, const std::string&, const std::string&,
+                                       const ProgressLine&) {
+  return unsupported("torchup fleet fetch");
+}
+
+Status use_lock(const Services&, PreparedInstall&, const act::Bundle&, const std::string&,
+                const ProgressLine&) {
+  return unsupported("torchup install --lock");
+}
+
+Expected<std::vector<std::string>> write_slurm_scripts(const SlurmOptions&) {
+  return unsupported("torchup fleet slurm");
 }
 
 }  // namespace torchup::app

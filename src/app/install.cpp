@@ -8,6 +8,7 @@
 #include "act/mirrors.h"
 #include "act/verify.h"
 #include "app/fetch.h"
+#include "app/fleet.h"
 #include "detect/active_python.h"
 #include "host/interrupt.h"
 #include "plan/planner.h"
@@ -31,7 +32,7 @@ bool is_yes(const std::optional<std::string>& answer, bool default_yes) {
 }
 
 Status check_options(const InstallOptions& options) {
-  if (!options.plan.root.empty() || !options.plan.profile.empty()) {
+  if ((!options.plan.root.empty() || !options.plan.profile.empty()) && options.lock.empty()) {
     const std::string flag = options.plan.root.empty() ? "--profile" : "--root";
     return make_error(ErrorKind::kUsage,
                       flag + " describes another machine; install only runs on this one",
@@ -40,6 +41,10 @@ Status check_options(const InstallOptions& options) {
   if (options.download != "torchup" && options.download != "pip") {
     return make_error(ErrorKind::kUsage, "--download " + options.download + " is not known",
                       "choose torchup (torchup downloads, pip installs the files) or pip");
+  }
+  if (!options.lock.empty() && !options.plan.root.empty() && !options.plan.profile.empty()) {
+    return make_error(ErrorKind::kUsage, "--root and --profile cannot be combined",
+                      "pass one machine to choose the lock's group");
   }
   if (!options.from.empty() && !options.mirrors.empty()) {
     return make_error(ErrorKind::kUsage,
@@ -267,6 +272,26 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
     options.plan.prefs.python = described->version;
     asked_info = std::move(*described);
   }
+  // --lock: the node's group decides the build (its torch, variant and Python).
+  std::optional<LockChoice> locked;
+  if (!options.lock.empty()) {
+    PlanRequest which;
+    which.root = options.plan.root;
+    which.profile = options.plan.profile;
+    auto chosen =
+        choose_lock_group(services, options.lock, which, asked_info ? asked_info->version : "");
+    if (!chosen) return chosen.error();
+    const FleetGroup& g = chosen->lock.groups[chosen->group];
+    // The plan is the group's build for the machine the facts describe (--root, --profile,
+    // else this one); the interpreter is --python's, else that machine's Python X.Y.
+    options.plan.prefs.torch = g.plan.torch;
+    options.plan.prefs.platform = g.plan.platform;
+    options.plan.prefs.package = g.plan.package;
+    options.plan.prefs.channel = "stable";
+    options.plan.prefs.python = g.fingerprint.python;
+    p.lock_group = g.id;
+    locked = std::move(*chosen);
+  }
   auto plan = compute_plan(services, options.plan);
   if (!plan) return plan.error();
   p.plan = std::move(*plan);
@@ -345,7 +370,7 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
     own_urls.insert(own_urls.end(), {source.index_url, source.find_links});
   const bool pip_like =
       p.choice.installer == act::Installer::kPip || p.choice.installer == act::Installer::kUv;
-  if (!options.from.empty()) {
+  if (!options.from.empty() && !locked) {
     if (!pip_like) {
       return make_error(ErrorKind::kUsage,
                         "--from DIR holds pip wheels; the plan installs with " +
@@ -353,6 +378,14 @@ Expected<PreparedInstall> prepare_install(const Services& services, InstallOptio
                         "plan for pip with --package pip");
     }
     if (auto used = use_bundle(services, p, options.from); !used) return used.error();
+  } else if (locked) {
+    if (!pip_like) {
+      return make_error(ErrorKind::kUsage, "a lock holds pip wheels; this install uses " +
+                                               std::string(act::to_string(p.choice.installer)));
+    }
+    const FleetGroup& g = locked->lock.groups[locked->group];
+    if (auto used = use_lock(services, p, *g.lock, options.from, options.progress); !used)
+      return used.error();
   } else if (pip_like && options.download == "torchup" && !options.dry_run) {
     request.prefetch = make_prefetcher(services, p, options.progress);
   }
@@ -383,6 +416,36 @@ static void suggest_mirrors(const Services& services, const PreparedInstall& p,
          {{"mirrors", str::join(flags, ", ")}}));
 }
 
+// install --lock on a node that already holds the group's wheels: nothing runs but
+// verify (unless --no-verify), and the result says so.
+static InstallResult unchanged_install(const Services& services, const PreparedInstall& p,
+                                       const InstallOptions& options) {
+  InstallResult result;
+  result.end = InstallEnd::kInstalled;
+  act::InstallOutcome& o = result.outcome;
+  o.ok = true;
+  o.installer = act::to_string(p.choice.installer);
+  o.python = p.request.venv ? *p.request.venv : p.interpreter;
+  o.installed_version = p.plan.torch;
+  o.message = tr("install.lock-already", "the lock's group {group} is already installed in {python}",
+                 {{"group", p.lock_group}, {"python", o.python}});
+  o.state = tr("install.nothing-changed", "nothing was changed");
+  if (!options.verify || options.dry_run) return result;
+  act::VerifyOptions verify;
+  verify.python = p.request.venv ? host::venv_python(services.host, *p.request.venv) : p.interpreter;
+  auto report = act::verify_python(services.host, services.store, verify);
+  if (!report) {
+    o.verify_error = report.error().message;
+    result.end = InstallEnd::kVerifyFailed;
+    return result;
+  }
+  if (report->run.output && report->run.output->torch)
+    o.installed_version = report->run.output->torch->version;
+  o.verify = std::move(*report);
+  if (!o.verify->ok()) result.end = InstallEnd::kVerifyFailed;
+  return result;
+}
+
 Expected<InstallResult> run_install(const Services& services, PreparedInstall& p,
                                     const InstallOptions& options,
                                     const std::function<void(const Text&)>& say) {
@@ -396,7 +459,9 @@ Expected<InstallResult> run_install(const Services& services, PreparedInstall& p
   }
   act::InstallRequest& request = p.request;
   const std::string installer = act::to_string(p.choice.installer);
-  const std::string requirements = str::join(act::plan_requirements(request.plan), " ");
+  if (p.unchanged) return unchanged_install(services, p, options);
+  const std::string requirements = str::join(
+      request.requirements.empty() ? act::plan_requirements(request.plan) : request.requirements, " ");
   const auto home = host.env.get("HOME");
   StartSituation situation{p.pep668_blocks, options.dry_run, options.yes,
                            host.terminal.interactive(), home && !home->empty()};
@@ -461,7 +526,8 @@ Expected<InstallResult> run_install(const Services& services, PreparedInstall& p
   if (!options.dry_run) {
     request.locker = act::make_flock_locker(host.env);
     data::DataStore& store = services.store;
-    request.verifier = [&host, &store](const std::string& python) {
+    if (options.verify)
+      request.verifier = [&host, &store](const std::string& python) {
       act::VerifyOptions verify;
       verify.python = python;
       return act::verify_python(host, store, verify);

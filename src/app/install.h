@@ -43,6 +43,9 @@ struct InstallOptions {
   bool allow_insecure = false;
   std::string from;                  // --from DIR: a bundle torchup fetch wrote (no network)
   std::string download = "torchup";  // --download torchup|pip: who downloads the wheels
+  std::string lock;                  // --lock FILE: a fleet lock (app/fleet.h); --root/--profile
+                                     // then say which machine picks the group
+  bool verify = true;                // --no-verify: only `import torch` and the version
   ProgressLine progress;             // the download's progress (unset: none)
 };
 
@@ -88,6 +91,8 @@ struct PreparedInstall {
   bool pep668_blocks = false;     // ... and the installer would refuse it
   std::vector<std::string> pip_notes;  // settings of pip's (uv's) that change this install
   Text bundle_note;                    // install --from: the bundle installed from
+  std::string lock_group;              // install --lock: the node's group
+  bool unchanged = false;              // install --lock: every locked wheel is already there
   act::InstallRequest request;
   std::shared_ptr<host::HttpClient> http;  // the host's client with pip's proxy and CA
 };

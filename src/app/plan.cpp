@@ -69,14 +69,7 @@ plan::CommandRenderer make_renderer(data::DataStore& store, std::shared_ptr<cons
   };
 }
 
-Expected<model::Plan> compute_plan(const Services& services, const PlanRequest& request) {
-  if (!request.root.empty() && !request.profile.empty()) {
-    return make_error(ErrorKind::kUsage, "--root and --profile cannot be combined", "pass one machine");
-  }
-  if (auto st = plan::check_preferences(request.prefs); !st) return st.error();
-  auto machine = read_machine(services, request);
-  if (!machine) return machine.error();
-  auto& store = services.store;
+Expected<LoadedKnowledge> load_knowledge(data::DataStore& store) {
   auto releases = data::load_releases(store);
   if (!releases) return releases.error();
   auto cuda = data::load_cuda_table(store);
@@ -87,9 +80,21 @@ Expected<model::Plan> compute_plan(const Services& services, const PlanRequest& 
   if (!facts) return facts.error();
   auto published = store.load<data::PublishedVersions>("published_versions.json", data::parse_published_versions);
   if (!published) return published.error();
-  auto pub = std::make_shared<const data::PublishedVersions>(std::move(*published));
-  plan::Knowledge knowledge{*releases, *cuda, *rocm, *facts, pub->latest_stable};
-  return plan::make_plan(*machine, knowledge, request.prefs, make_renderer(store, pub));
+  return LoadedKnowledge{std::move(*releases), std::move(*cuda), std::move(*rocm), std::move(*facts),
+                         std::make_shared<const data::PublishedVersions>(std::move(*published))};
+}
+
+Expected<model::Plan> compute_plan(const Services& services, const PlanRequest& request) {
+  if (!request.root.empty() && !request.profile.empty()) {
+    return make_error(ErrorKind::kUsage, "--root and --profile cannot be combined", "pass one machine");
+  }
+  if (auto st = plan::check_preferences(request.prefs); !st) return st.error();
+  auto machine = read_machine(services, request);
+  if (!machine) return machine.error();
+  auto knowledge = load_knowledge(services.store);
+  if (!knowledge) return knowledge.error();
+  return plan::make_plan(*machine, knowledge->view(), request.prefs,
+                         make_renderer(services.store, knowledge->published));
 }
 
 }  // namespace torchup::app

@@ -29,6 +29,17 @@ Expected<model::Machine> read_machine(const Services& services, const PlanReques
 // rewritten for uv (render::uv_command), else render/equivalents' pinned form.
 plan::CommandRenderer make_renderer(data::DataStore& store, std::shared_ptr<const data::PublishedVersions> published);
 
+// The knowledge base as the planner reads it (owned; `view()` borrows it).
+struct LoadedKnowledge {
+  data::ReleaseData releases;
+  data::CudaDriverTable cuda;
+  data::RocmGfxTable rocm;
+  data::PlatformFacts facts;
+  std::shared_ptr<const data::PublishedVersions> published;
+  plan::Knowledge view() const { return {releases, cuda, rocm, facts, published->latest_stable}; }
+};
+Expected<LoadedKnowledge> load_knowledge(data::DataStore& store);
+
 // Reads the machine and the knowledge base and plans. Errors: usage, not-found,
 // parse (a bad --profile names the field), environment.
 Expected<model::Plan> compute_plan(const Services& services, const PlanRequest& request);

@@ -3,10 +3,14 @@ target_sources(torchup_core PRIVATE
   src/app/install.cpp  # installer choice, PEP 668, confirmation, index order, then act::run_install
   src/app/tasks.cpp    # detect, verify, doctor, select, update
   src/app/fetch.cpp    # the target interpreter of a download (this one, or a profile's)
+  src/app/fleet.cpp    # fleets: facts read, planned, grouped; the lock; a node's group; Slurm jobs
 )
 # Resolve, then download: where the build has torchup's downloader (act/download.cmake).
 if(WIN32)
   target_sources(torchup_core PRIVATE src/app/fetch_unsupported.cpp)
 else()
-  target_sources(torchup_core PRIVATE src/app/fetch_posix.cpp)  # fetch, install's download, install --from
+  target_sources(torchup_core PRIVATE
+    src/app/fetch_posix.cpp  # fetch, install's download, install --from
+    src/app/fleet_posix.cpp  # a fleet's lock, fleet fetch, install --lock
+  )
 endif()

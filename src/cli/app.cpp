@@ -193,6 +193,7 @@ int run(const std::vector<std::string>& given_args, host::Host& host, const Stre
   add_select_command(app, ctx);
   add_install_command(app, ctx);
   add_fetch_command(app, ctx);
+  add_fleet_command(app, ctx);
   add_verify_command(app, ctx);
   add_doctor_command(app, ctx);
   add_cuda_compat_command(app, ctx);

@@ -173,6 +173,10 @@ int run_install_command(Context& ctx, InstallArgs& args) {
     auto j = act::to_json(outcome);
     j["plan"] = model::to_json(plan);
     j["dry_run"] = args.install.dry_run;
+    // Whether the environment changed (with --dry-run: would change), for Ansible and
+    // other engines that report "changed".
+    j["changed"] = !prepared->unchanged && (args.install.dry_run || !outcome.commands.empty());
+    if (!prepared->lock_group.empty()) j["group"] = prepared->lock_group;
     for (const auto& note : prepared->notes) j["notes"].push_back(note.str());
     for (const auto& note : prepared->pip_notes) j["notes"].push_back(note);
     j[prepared->choice.installer == act::Installer::kUv ? "uv_config" : "pip_config"] =
@@ -215,6 +219,7 @@ void add_install_command(CLI::App& app, Context& ctx) {
       "  torchup install --venv ~/.venvs/torch --yes\n"
       "  torchup install --torch 2.12.0 --platform cu126 --python /usr/bin/python3.12 --dry-run\n"
       "  torchup install --package uv --mirror auto --venv ~/.venvs/torch --yes\n"
+      "  torchup install --lock /shared/fleet-lock.json --from /shared/wheels --yes\n"
       "http:// index URLs are refused except on 127.0.0.1/localhost unless --allow-insecure.\n"
       "An externally-managed (PEP 668) interpreter, unless pip's own break-system-packages is set: "
       "at\n"
@@ -246,6 +251,17 @@ void add_install_command(CLI::App& app, Context& ctx) {
                         "install a bundle `torchup fetch --dest DIR` wrote (no network; every "
                         "file checked)")))
       ->type_name("DIR");
+  cmd->add_option("--lock", args->install.lock,
+                  ctx.style.t(tr("opt.install.lock",
+                                 "install this machine's group of a fleet lock (`torchup fleet "
+                                 "plan --lock`): exactly its\n"
+                                 "wheels, hash-checked; --root DIR or --profile FILE give the "
+                                 "facts that pick the group")))
+      ->type_name("FILE");
+  cmd->add_flag("--no-verify", [args](std::int64_t) { args->install.verify = false; },
+                ctx.style.t(tr("opt.install.no-verify",
+                               "do not run torchup verify after installing (import torch and "
+                               "its version are still checked)")));
   cmd->add_option("--download", args->install.download,
                   ctx.style.t(tr("opt.install.download",
                                  "torchup (default: torchup downloads the wheels, resumable and "

@@ -30,6 +30,7 @@ void add_detect_command(CLI::App& app, Context& ctx);
 void add_plan_command(CLI::App& app, Context& ctx);
 void add_install_command(CLI::App& app, Context& ctx);
 void add_fetch_command(CLI::App& app, Context& ctx);
+void add_fleet_command(CLI::App& app, Context& ctx);
 void add_verify_command(CLI::App& app, Context& ctx);
 void add_doctor_command(CLI::App& app, Context& ctx);
 void add_serve_command(CLI::App& app, Context& ctx);

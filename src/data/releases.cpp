@@ -112,12 +112,16 @@ Expected<TorchRelease> parse_release(const std::string& key, const json& v) {
       return bad(kReleasesFile, path + "cuda_variants", "'" + variant + "' is not a cuXYZ name");
     }
   }
-  if (auto al = v.find("arch_lists"); al != v.end() && !al->is_null()) {
-    if (!al->is_object()) return bad(kReleasesFile, path + "arch_lists", "expected an object or null");
+  // arch_lists: Linux x86_64 (and Windows); arch_lists_aarch64: Linux aarch64 (sbsa) wheels.
+  for (const char* field : {"arch_lists", "arch_lists_aarch64"}) {
+    auto& lists = std::string_view(field) == "arch_lists" ? r.arch_lists : r.arch_lists_aarch64;
+    auto al = v.find(field);
+    if (al == v.end() || al->is_null()) continue;
+    if (!al->is_object()) return bad(kReleasesFile, path + field, "expected an object or null");
     for (const auto& [variant, list] : al->items()) {
-      const std::string lpath = path + "arch_lists." + variant;
+      const std::string lpath = path + field + "." + variant;
       if (list.is_null()) {
-        r.arch_lists[variant] = std::nullopt;
+        lists[variant] = std::nullopt;
         continue;
       }
       if (!list.is_array()) return bad(kReleasesFile, lpath, "expected a list of archs or null");
@@ -130,7 +134,7 @@ Expected<TorchRelease> parse_release(const std::string& key, const json& v) {
         }
         archs.push_back(*a);
       }
-      r.arch_lists[variant] = std::move(archs);
+      lists[variant] = std::move(archs);
     }
   }
   return r;

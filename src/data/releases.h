@@ -43,6 +43,9 @@ struct TorchRelease {
   std::vector<std::string> rocm_variants;  // "rocm7.2"
   // Per CUDA variant: the arch list, or nullopt when not verified.
   std::map<std::string, std::optional<std::vector<CudaArch>>> arch_lists;
+  // Per CUDA variant: the arch list of the Linux aarch64 (server Arm, "sbsa") wheels;
+  // a variant missing here has no aarch64 wheels torchup knows of.
+  std::map<std::string, std::optional<std::vector<CudaArch>>> arch_lists_aarch64;
   // Per OS ("windows", "macos"): the Python versions with wheels there, where they
   // differ from `python` (2.13.0: cp315 on Linux only). Missing OS: `python`.
   std::map<std::string, std::vector<std::string>> python_os;

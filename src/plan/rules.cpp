@@ -254,6 +254,14 @@ std::optional<std::vector<data::CudaArch>> arch_list_for(const RuleContext& ctx,
   return best->arch_lists.at(variant);
 }
 
+// The Linux aarch64 wheels' arch list of (release, variant); none for nightlies.
+std::optional<std::vector<data::CudaArch>> aarch64_arch_list(const ReleaseRef& r, const std::string& variant) {
+  if (!r.release) return std::nullopt;
+  auto it = r.release->arch_lists_aarch64.find(variant);
+  if (it == r.release->arch_lists_aarch64.end()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace
 
 Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef& r, const Variant& variant) {
@@ -296,7 +304,14 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
     if (variant.accel == Accel::kRocm && !contains(facts.rocm_os, m.os)) {
       return fail(Failure::kOs, tr("plan.rocm-linux-only", "ROCm builds are Linux only (pytorch.org: 'ROCm is not available on Windows')"));
     }
-    if ((variant.accel == Accel::kCuda || variant.accel == Accel::kRocm) && m.arch != "x86_64") {
+    // Server Arm (sbsa) CUDA wheels: only where the release data has their arch list.
+    const bool aarch64_cuda = variant.accel == Accel::kCuda && m.os == "linux" && m.arch == "aarch64";
+    if (aarch64_cuda && !aarch64_arch_list(r, variant.name)) {
+      return fail(Failure::kOs, tr("plan.aarch64-cuda-unknown",
+                                   "torchup's data has no aarch64 arch list for torch {torch} {variant} (recorded from 2.12 on)",
+                                   {{"torch", r.torch}, {"variant", variant.name}}));
+    }
+    if ((variant.accel == Accel::kCuda || variant.accel == Accel::kRocm) && m.arch != "x86_64" && !aarch64_cuda) {
       return fail(Failure::kOs, tr("plan.arch-not-modelled", "{accel} wheels for {arch} are not modelled by torchup",
                                    {{"accel", accel_name(variant.accel)}, {"arch", m.arch}}));
     }
@@ -394,7 +409,8 @@ Verdict evaluate(const MachineView& m, const RuleContext& ctx, const ReleaseRef&
 
     // Rule 4: every NVIDIA GPU's compute capability is in the arch list.
     std::string inferred_from;
-    auto archs = arch_list_for(ctx, r, variant.name, inferred_from);
+    auto archs = m.os == "linux" && m.arch == "aarch64" ? aarch64_arch_list(r, variant.name)
+                                                        : arch_list_for(ctx, r, variant.name, inferred_from);
     if (!archs) {
       ok.warnings.push_back(tr("plan.no-arch-list", "no arch list known for {variant}: GPU support of {torch} {variant} not checked",
                                {{"variant", variant.name}, {"torch", r.torch}}));

@@ -7,5 +7,6 @@ find_library(TORCHUP_TEST_HTTPLIB NAMES cpp-httplib REQUIRED)
 target_sources(torchup_tests PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/download_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/fetch_test.cpp      # resolve, download, install, fetch --profile, install --from (real pip)
+  ${CMAKE_CURRENT_LIST_DIR}/fleet_lock_test.cpp # fleet plan --lock, fleet fetch, install --lock (real pip)
 )
 target_link_libraries(torchup_tests PRIVATE ${TORCHUP_TEST_HTTPLIB})

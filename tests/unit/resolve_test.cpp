@@ -302,6 +302,29 @@ TEST_F(ResolveWalk, TheSameFileOnAMirrorBecomesAnAlternate) {
             std::vector<std::string>{"https://mirror.test/files/torch-2.12.0-py3-none-any.whl"});
 }
 
+TEST_F(ResolveWalk, OnAnIndexWithEveryVariantThePlansOwnIsChosen) {
+  // A mirror that carries 2.12.0+cpu beside 2.12.0+cu126 (and a newer release): "torch==2.12.0"
+  // is the plan's variant, not the local label that sorts last.
+  page("torch", anchor("torch-2.12.0+cpu-py3-none-any.whl", std::string(64, '1')) +
+                    anchor("torch-2.12.0+cu126-py3-none-any.whl", std::string(64, '2')) +
+                    anchor("torch-2.13.0+cpu-py3-none-any.whl", std::string(64, '3')));
+  for (const char* f : {"torch-2.12.0+cpu-py3-none-any.whl", "torch-2.12.0+cu126-py3-none-any.whl",
+                        "torch-2.13.0+cpu-py3-none-any.whl"})
+    meta(f, "");
+  ResolveOptions options;
+  auto unpinned = resolve_wheels(http, sources, {"torch==2.12.0"}, target, options);
+  ASSERT_TRUE(unpinned) << unpinned.error().message;
+  EXPECT_EQ(unpinned->wheels[0].version, "2.12.0+cu126");  // PEP 440: cu126 > cpu
+  options.variant = "cpu";
+  auto cpu = resolve_wheels(http, sources, {"torch==2.12.0"}, target, options);
+  ASSERT_TRUE(cpu) << cpu.error().message;
+  EXPECT_EQ(cpu->wheels[0].version, "2.12.0+cpu");
+  options.variant = "cu126";
+  auto newest = resolve_wheels(http, sources, {"torch"}, target, options);
+  ASSERT_TRUE(newest) << newest.error().message;
+  EXPECT_EQ(newest->wheels[0].version, "2.13.0+cpu");  // a newer release still wins
+}
+
 TEST(ResolveTarget, ReadsTheProbesOutput) {
   auto f = parse_target_facts(
       R"({"python_version":"3.13.1","implementation":"cpython","free_threaded":true,"system":"Linux","machine":"aarch64","release":"6.1","glibc":"2.39","macos":null})");
