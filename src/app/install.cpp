@@ -177,6 +177,27 @@ int exit_code(InstallEnd end) {
   return 3;
 }
 
+// The venv at `dir` was made by the interpreter `python` (its pyvenv.cfg's
+// `executable`, or `home` as that interpreter's directory): running the same
+// `--python P --venv DIR` again installs into it.
+bool made_by(const host::Host& host, const std::string& dir, const std::string& python) {
+  auto cfg = host.fs.read_file(dir + "/pyvenv.cfg");
+  auto found = host::find_program(host, python);
+  if (!cfg || !found) return false;
+  const std::string real = host.fs.real_path(*found);
+  for (auto line : str::lines(*cfg)) {
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string key(str::trim(line.substr(0, eq)));
+    const std::string value(str::trim(line.substr(eq + 1)));
+    if (key == "executable" && (value == *found || value == real)) return true;
+    if (key == "home" && (value == std::filesystem::path(*found).parent_path().string() ||
+                          value == std::filesystem::path(real).parent_path().string()))
+      return true;
+  }
+  return false;
+}
+
 // --venv DIR as the real run would meet it: a file or a directory of something else
 // is refused before anything runs (dry run included); an existing venv is used as it
 // is (its own interpreter), never described as "the new venv".
@@ -207,7 +228,8 @@ Status check_venv(const host::Host& host, InstallOptions& options, std::vector<T
                          "choose a new (or empty) directory, or --python with the "
                          "interpreter to install into"));
   }
-  if (!options.plan.prefs.python.empty() && !is_version_text(options.plan.prefs.python)) {
+  if (!options.plan.prefs.python.empty() && !is_version_text(options.plan.prefs.python) &&
+      !made_by(host, dir, options.plan.prefs.python)) {
     return make_error(
         ErrorKind::kUsage,
         tr("install.venv-own-python",

@@ -372,8 +372,16 @@ TEST(CliNewUser, DryRunVenvIsWhatTheRealRunWouldMeet) {
   EXPECT_EQ(existing.out.find("-m venv"), std::string::npos) << existing.out;
   EXPECT_NE(existing.out.find(dir.str() + "/env/bin/python -m pip install"), std::string::npos)
       << existing.out;
-  // Naming an interpreter as well is ambiguous: which one?
-  auto both = with(dir.str() + "/env");
+  // The same command again (--python that made the venv, and --venv): installs into it.
+  auto again = with(dir.str() + "/env");
+  EXPECT_EQ(again.code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("is an existing environment: installing into it"), std::string::npos)
+      << again.out;
+  // Naming another interpreter than the venv's own is ambiguous: which one?
+  std::filesystem::create_directories(dir.path() / "other/bin");
+  dir.write("other/pyvenv.cfg", "home = /opt/python3.12/bin\nexecutable = /opt/python3.12/bin/python3.12\n");
+  std::filesystem::create_symlink("/usr/bin/python3", dir.path() / "other/bin/python");
+  auto both = with(dir.str() + "/other");
   EXPECT_EQ(both.code, 2) << both.out;
   EXPECT_NE(both.err.find("not both"), std::string::npos) << both.err;
 
