@@ -14,3 +14,7 @@ add_test(NAME Fleet.SlurmJobsCollectFactsAndInstall
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/slurm_test.sh $<TARGET_FILE:torchup>)
 set_tests_properties(Fleet.SlurmJobsCollectFactsAndInstall PROPERTIES
                      TIMEOUT 300 SKIP_RETURN_CODE 77 RESOURCE_LOCK fleet_engines)
+add_test(NAME Fleet.AnsiblePlaybookOverSsh
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/ansible_test.sh $<TARGET_FILE:torchup>)
+set_tests_properties(Fleet.AnsiblePlaybookOverSsh PROPERTIES
+                     TIMEOUT 600 SKIP_RETURN_CODE 77 RESOURCE_LOCK fleet_engines)
