@@ -163,6 +163,7 @@ struct FleetFetchResult {
   std::string dest;
   std::size_t files = 0;
   std::uint64_t total = 0, received = 0;
+  bool changed = false;  // DIR gained or replaced a file
   std::vector<Text> notes;
 };
 // `fleet fetch LOCK --dest DIR`: every group's wheels, downloaded once (hash-checked)

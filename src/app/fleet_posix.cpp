@@ -167,6 +167,12 @@ Expected<FleetFetchResult> fleet_fetch(const Services& services, const std::stri
   if (!set) return set.error();
   FleetFetchResult r;
   r.dest = absolute(dest_in);
+  // Changed: a file DIR lacks (or of another size), or another lock beside them.
+  for (const auto& f : set->files) {
+    auto have = parts->files->file_size(r.dest + "/" + f.wheel.file_name);
+    if (!have || *have != f.size) r.changed = true;
+  }
+  if (parts->files->read_small(r.dest + "/torchup-fleet-lock.json") != *text) r.changed = true;
   if (auto placed = act::place_set(*set, r.dest, *parts->files, false); !placed)
     return placed.error();
   if (auto wrote = parts->files->write_small(r.dest + "/torchup-fleet-lock.json", *text); !wrote)

@@ -149,7 +149,8 @@ int run_fleet_fetch(Context& ctx, FleetArgs& args) {
                      {"dest", r->dest},
                      {"files", r->files},
                      {"bytes", r->total},
-                     {"received", r->received}};
+                     {"received", r->received},
+                     {"changed", r->changed}};
     j["notes"] = nlohmann::json::array();
     for (const auto& n : r->notes) j["notes"].push_back(n.str());
     ctx.out << j.dump(2) << "\n";

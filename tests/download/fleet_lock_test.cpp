@@ -131,6 +131,11 @@ TEST(FleetLockEndToEnd, LockFetchOnceInstallTwoNodesTheSameAndNothingTheSecondTi
       torchup({"fleet", "fetch", lock.string(), "--dest", wheels.string(), "--json"}, cache);
   ASSERT_EQ(fetched.exit_code, 0) << fetched.out << fetched.err;
   EXPECT_EQ(json_of(fetched)["files"], 5);  // filelock once for both groups
+  EXPECT_EQ(json_of(fetched)["changed"], true);
+  auto refetched = torchup({"fleet", "fetch", lock.string(), "--dest", wheels.string(), "--json"}, cache);
+  ASSERT_EQ(refetched.exit_code, 0) << refetched.out << refetched.err;
+  EXPECT_EQ(json_of(refetched)["changed"], false);
+  EXPECT_EQ(json_of(refetched)["received"], 0);  // from the cache
   EXPECT_TRUE(fs::exists(wheels / "torchup-fleet-lock.json"));
   const std::uint64_t sent_once = cpu_torch.counters->bytes_sent;
   EXPECT_GE(sent_once, cpu_torch.size);
