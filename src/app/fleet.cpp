@@ -88,7 +88,7 @@ void plan_fleet(FleetPlan& fleet, const plan::Knowledge& knowledge,
   for (std::size_t i = 0; i < fleet.nodes.size(); ++i) {
     auto& node = fleet.nodes[i];
     if (!node.machine) continue;
-    keys[i] = machine_key(*node.machine);
+    keys[i] = node.key.empty() ? machine_key(*node.machine) : node.key;
     auto it = plans.find(keys[i]);
     if (it == plans.end())
       it = plans.emplace(keys[i], plan::make_plan(*node.machine, knowledge, fleet.prefs, render))

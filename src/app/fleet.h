@@ -47,6 +47,7 @@ struct FleetNode {
   std::string file;
   std::optional<model::Machine> machine;
   std::optional<model::Plan> plan;
+  std::string key;    // the facts without the name: identical machines share it
   std::string group;  // the group's id; empty: no build for this node
   Text cause;         // why not (unreadable facts, nothing fits)
 };

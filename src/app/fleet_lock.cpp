@@ -71,6 +71,8 @@ FleetNode read_node(const std::string& file, const std::string& text) {
     return node;
   }
   node.machine = std::move(*machine);
+  j.erase("hostname");
+  node.key = j.dump();
   return node;
 }
 
