@@ -102,7 +102,8 @@ Expected<FleetLock> lock_from_text(const std::string& text) {
   };
   auto j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("the file", "a JSON object");
-  if (j.value("schema", std::string()) != kFleetLockSchema)
+  auto schema = j.find("schema");
+  if (schema == j.end() || !schema->is_string() || schema->get<std::string>() != kFleetLockSchema)
     return bad("schema", std::string("\"") + kFleetLockSchema + "\"");
   FleetLock lock;
   auto string_at = [](const json& o, const char* key) -> std::optional<std::string> {
