@@ -71,6 +71,14 @@ json to_json(const Bundle& b) {
           {"files", files}};
 }
 
+void take_build(model::Plan& plan, const Bundle& b) {
+  plan.torch = b.torch;
+  plan.torchvision = b.torchvision;
+  plan.torchaudio = b.torchaudio;
+  plan.platform = b.platform;
+  plan.index_url = b.index_url;
+}
+
 std::string pylock_toml(const Bundle& b, bool beside) {
   // PEP 751: lock-version, created-by, requires-python, then [[packages]] with
   // name, version and [[packages.wheels]] (name, url, path, size, hashes).

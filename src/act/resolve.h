@@ -22,6 +22,7 @@
 
 #include "act/mirrors.h"
 #include "host/host.h"
+#include "model/plan.h"
 #include "util/expected.h"
 
 namespace torchup::act {
@@ -174,6 +175,8 @@ nlohmann::json to_json(const Bundle& bundle);
 // name, path (relative to the lock file; only when the files are `beside` it), url, size
 // and sha256.
 std::string pylock_toml(const Bundle& bundle, bool beside = true);
+// The plan's build becomes the bundle's: torch, torchvision, torchaudio, variant and index.
+void take_build(model::Plan& plan, const Bundle& bundle);
 // Reads DIR/torchup-bundle.json's text. Errors: kParse (naming the field).
 Expected<Bundle> bundle_from_text(const std::string& text, const std::string& dir);
 

@@ -303,11 +303,7 @@ Status use_bundle(const Services& services, PreparedInstall& p, const std::strin
   }
   auto files = act::make_download_files();
   if (auto checked = act::check_bundle(*bundle, *files); !checked) return checked.error();
-  p.plan.torch = bundle->torch;
-  p.plan.torchvision = bundle->torchvision;
-  p.plan.torchaudio = bundle->torchaudio;
-  p.plan.platform = bundle->platform;
-  p.plan.index_url = bundle->index_url;
+  act::take_build(p.plan, *bundle);
   p.request.plan = p.plan;
   p.request.sources = {act::IndexSource{"bundle", "", dir, true}};
   p.request.prefetch = {};

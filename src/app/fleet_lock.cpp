@@ -28,7 +28,8 @@ std::vector<std::string> gpu_archs(const model::Machine& machine) {
   std::set<std::string> out;
   for (const auto& g : machine.gpus) {
     if (g.compute_capability) {
-      if (auto cc = DottedVersion::parse(*g.compute_capability)) out.insert("sm_" + std::to_string(cc->major()) + std::to_string(cc->minor()));
+      if (auto cc = DottedVersion::parse(*g.compute_capability))
+        out.insert("sm_" + std::to_string(cc->major()) + std::to_string(cc->minor()));
     } else if (g.gfx_target && !g.gfx_target->empty()) {
       out.insert(*g.gfx_target);
     }
@@ -153,11 +154,7 @@ Expected<FleetLock> lock_from_text(const std::string& text) {
       return make_error(ErrorKind::kParse, "lock: " + where + ".bundle: " + bundle.error().message);
     }
     g.plan.fits = true;
-    g.plan.torch = bundle->torch;
-    g.plan.torchvision = bundle->torchvision;
-    g.plan.torchaudio = bundle->torchaudio;
-    g.plan.platform = bundle->platform;
-    g.plan.index_url = bundle->index_url;
+    act::take_build(g.plan, *bundle);
     g.plan.python = fp.python;
     g.plan.package = string_at(gj, "package").value_or("pip");
     g.lock = std::move(*bundle);

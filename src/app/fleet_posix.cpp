@@ -242,11 +242,7 @@ Status use_lock(const Services& services, PreparedInstall& p, const act::Bundle&
       if (auto checked = act::check_bundle(b, *parts->files); !checked) return checked.error();
     }
   }
-  p.plan.torch = b.torch;
-  p.plan.torchvision = b.torchvision;
-  p.plan.torchaudio = b.torchaudio;
-  p.plan.platform = b.platform;
-  p.plan.index_url = b.index_url;
+  act::take_build(p.plan, b);
   p.request.plan = p.plan;
   p.request.sources = {act::IndexSource{"lock", "", b.dir, true}};
   p.request.prefetch = {};

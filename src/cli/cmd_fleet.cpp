@@ -319,9 +319,9 @@ void add_fleet_command(CLI::App& app, Context& ctx) {
                               "detect the machine under this directory (%n: the node's name)")))
       ->type_name("DIR");
   slurm
-      ->add_option(
-          "--install-arg", args->slurm.install_args,
-          style.t(tr("opt.fleet.install-arg", "one more argument for install (repeatable; %n: the node's name)")))
+      ->add_option("--install-arg", args->slurm.install_args,
+                   style.t(tr("opt.fleet.install-arg",
+                              "one more argument for install (repeatable; %n: the node's name)")))
       ->type_name("ARG")
       ->allow_extra_args(false);
   slurm->callback([&ctx, args]() { ctx.exit_code = run_fleet_slurm(ctx, *args); });

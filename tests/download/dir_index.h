@@ -23,6 +23,16 @@ namespace fs = std::filesystem;
 
 inline const char* kPython = "/usr/bin/python3";
 
+// torchup with pip's own settings isolated and its cache in `cache`.
+inline host::ProcessResult run_isolated(const std::vector<std::string>& args,
+                                        const fs::path& cache) {
+  return run_torchup(args,
+                     {{"PIP_CONFIG_FILE", "/dev/null"},
+                      {"PIP_BREAK_SYSTEM_PACKAGES", ""},
+                      {"XDG_CACHE_HOME", cache.string()}},
+                     std::chrono::seconds(180));
+}
+
 inline std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;

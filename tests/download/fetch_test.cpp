@@ -26,13 +26,7 @@ using testing::kPython;
 using testing::slurp;
 
 // torchup with pip's own settings isolated and the cache in `cache`.
-host::ProcessResult torchup(const std::vector<std::string>& args, const fs::path& cache) {
-  return testing::run_torchup(args,
-                              {{"PIP_CONFIG_FILE", "/dev/null"},
-                               {"PIP_BREAK_SYSTEM_PACKAGES", ""},
-                               {"XDG_CACHE_HOME", cache.string()}},
-                              std::chrono::seconds(180));
-}
+const auto& torchup = testing::run_isolated;
 
 bool usable() { return fs::exists(kPython); }
 

@@ -21,13 +21,7 @@ using testing::DirIndex;
 using testing::kPython;
 using testing::slurp;
 
-host::ProcessResult torchup(const std::vector<std::string>& args, const fs::path& cache) {
-  return testing::run_torchup(args,
-                              {{"PIP_CONFIG_FILE", "/dev/null"},
-                               {"PIP_BREAK_SYSTEM_PACKAGES", ""},
-                               {"XDG_CACHE_HOME", cache.string()}},
-                              std::chrono::seconds(180));
-}
+const auto& torchup = testing::run_isolated;
 
 nlohmann::json json_of(const host::ProcessResult& r) {
   auto j = nlohmann::json::parse(r.out, nullptr, false);
@@ -132,7 +126,8 @@ TEST(FleetLockEndToEnd, LockFetchOnceInstallTwoNodesTheSameAndNothingTheSecondTi
   ASSERT_EQ(fetched.exit_code, 0) << fetched.out << fetched.err;
   EXPECT_EQ(json_of(fetched)["files"], 5);  // filelock once for both groups
   EXPECT_EQ(json_of(fetched)["changed"], true);
-  auto refetched = torchup({"fleet", "fetch", lock.string(), "--dest", wheels.string(), "--json"}, cache);
+  auto refetched =
+      torchup({"fleet", "fetch", lock.string(), "--dest", wheels.string(), "--json"}, cache);
   ASSERT_EQ(refetched.exit_code, 0) << refetched.out << refetched.err;
   EXPECT_EQ(json_of(refetched)["changed"], false);
   EXPECT_EQ(json_of(refetched)["received"], 0);  // from the cache

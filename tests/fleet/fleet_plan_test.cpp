@@ -245,7 +245,8 @@ TEST(FleetLock, ANodeOutsideEveryGroupIsToldWhyPerGroup) {
 
 TEST(FleetLock, ABadLockIsAnErrorNamingTheField) {
   EXPECT_FALSE(lock_from_text("[]"));
-  EXPECT_FALSE(lock_from_text(R"({"schema": [], "groups": {}})"));  // fuzz_fleet_lock found a throw here
+  EXPECT_FALSE(
+      lock_from_text(R"({"schema": [], "groups": {}})"));  // fuzz_fleet_lock found a throw here
   auto wrong = lock_from_text(R"({"schema":"torchup.fleet/1","groups":[]})");
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message.find("schema"), std::string::npos);
