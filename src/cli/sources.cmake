@@ -10,6 +10,7 @@ target_sources(torchup_core PRIVATE
   src/cli/cmd_install.cpp
   src/cli/cmd_fetch.cpp
   src/cli/cmd_fleet.cpp
+  src/cli/fleet_text.cpp
   src/cli/progress_line.cpp
   src/cli/cmd_verify.cpp
   src/cli/cmd_doctor.cpp
