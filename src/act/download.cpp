@@ -2,11 +2,10 @@
 // sidecar. Single-threaded: Transport::wait() calls back into the engine.
 #include "act/download.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "act/download_internal.h"
 #include "host/interrupt.h"
@@ -29,14 +28,14 @@ struct Source {
   int conns_now = 0;
   int conns_ever = 0;
   std::uint64_t attempt_bytes = 0;
-  std::uint64_t bytes = 0;  // for the rate: all attempts
-  double busy_seconds = 0;  // of its finished connections
+  std::uint64_t bytes = 0;       // for the rate: all attempts
+  double busy_seconds = 0;       // of its finished connections
   Clock::time_point retry_at{};  // not asked again before this (after failures in a row)
 };
 
 struct Conn {
   std::size_t source = 0;
-  std::uint64_t pos = 0;        // next byte to write
+  std::uint64_t pos = 0;         // next byte to write
   std::uint64_t end = kUnknown;  // stop here (exclusive); may shrink (stolen from)
   bool ranged = true;
   Clock::time_point started;
@@ -47,8 +46,8 @@ enum class Outcome { kComplete, kInterrupted, kFailed };
 
 class Engine final : public TransferEvents {
  public:
-  Engine(const DownloadRequest& request, const DownloadOptions& options, Transport& transport, DownloadFiles& files,
-         host::Clock& clock)
+  Engine(const DownloadRequest& request, const DownloadOptions& options, Transport& transport,
+         DownloadFiles& files, host::Clock& clock)
       : request_(request), options_(options), transport_(transport), files_(files), clock_(clock) {
     for (const auto& url : request.sources) {
       Source s;
@@ -79,6 +78,9 @@ class Engine final : public TransferEvents {
   double rate(std::size_t source) const;
   bool complete() const { return size_ && received_.covers(0, *size_); }
   void progress();
+  void hash_arrived(std::uint64_t at, std::string_view bytes);
+  Status hash_catch_up(std::uint64_t at_least);
+  Expected<bool> cache_entry_good(const std::string& path, std::uint64_t size);
 
   const DownloadRequest& request_;
   const DownloadOptions& options_;
@@ -95,8 +97,38 @@ class Engine final : public TransferEvents {
   std::uint64_t since_sidecar_ = 0;
   std::optional<Error> fatal_;
   std::string last_error_;
+  Sha256Stream hash_;  // bytes [0, hash_.at()) of the partial
   DownloadResult result_;
 };
+
+// Below this, a run written ahead of the hashed prefix waits to be read back in one go.
+constexpr std::uint64_t kCatchUpPiece = 4u << 20;
+
+void Engine::hash_arrived(std::uint64_t at, std::string_view bytes) {
+  if (at == hash_.at()) {
+    hash_.update(bytes);
+    result_.hashed_on_arrival += bytes.size();
+  }
+  if (auto caught = hash_catch_up(kCatchUpPiece); !caught) fatal_ = caught.error();
+}
+
+Status Engine::hash_catch_up(std::uint64_t at_least) {
+  std::uint64_t from = hash_.at();
+  std::uint64_t to = received_.contiguous_end(from);
+  if (to <= from || to - from < at_least) return Ok{};
+  if (auto read = sha256_continue(hash_, *file_, to); !read) return read;
+  result_.hashed_from_disk += to - from;
+  return Ok{};
+}
+
+// A cache entry is used when its bytes still have the sha256 it is named by.
+Expected<bool> Engine::cache_entry_good(const std::string& path, std::uint64_t size) {
+  auto file = files_.open_read(path);
+  if (!file) return file.error();
+  auto hash = sha256_of(**file, size);
+  if (!hash) return hash.error();
+  return *hash == *request_.sha256;
+}
 
 Status Engine::open_partial() {
   partial_ = partial_path(options_.cache_dir, request_.sha256, request_.sources.front());
@@ -116,7 +148,9 @@ Status Engine::open_partial() {
     }
     if (same && j.contains("received") && j["received"].is_array()) {
       for (const auto& r : j["received"]) {
-        if (!r.is_array() || r.size() != 2 || !r[0].is_number_unsigned() || !r[1].is_number_unsigned()) continue;
+        if (!r.is_array() || r.size() != 2 || !r[0].is_number_unsigned() ||
+            !r[1].is_number_unsigned())
+          continue;
         auto a = r[0].get<std::uint64_t>();
         auto b = std::min(r[1].get<std::uint64_t>(), have);
         if (a < b && (!size_ || b <= *size_)) received_.add(a, b);
@@ -127,7 +161,8 @@ Status Engine::open_partial() {
   if (result_.resumed_from == 0 && have > 0) {
     if (auto t = file_->truncate(0); !t) return t.error();
   }
-  return Ok{};
+  hash_.reset();
+  return hash_catch_up(1);  // the resumed prefix, read back once
 }
 
 void Engine::save_sidecar() {
@@ -149,7 +184,8 @@ Status Engine::check_space() {
   if (free && *free < need + options_.space_margin) {
     return make_error(ErrorKind::kEnvironment,
                       "not enough free space in " + options_.cache_dir + " to download " +
-                          std::to_string(need) + " bytes (" + std::to_string(*free) + " bytes free)",
+                          std::to_string(need) + " bytes (" + std::to_string(*free) +
+                          " bytes free)",
                       "free some space there, or set XDG_CACHE_HOME to a disk with room");
   }
   return Ok{};
@@ -159,8 +195,9 @@ Status Engine::set_size(std::uint64_t size, std::size_t source) {
   if (size_) {
     if (*size_ == size) return Ok{};
     sources_[source].dead = true;
-    return make_error(ErrorKind::kNetwork, sources_[source].report.url + " serves " + std::to_string(size) +
-                                               " bytes, not the " + std::to_string(*size_) + " expected");
+    return make_error(ErrorKind::kNetwork, sources_[source].report.url + " serves " +
+                                               std::to_string(size) + " bytes, not the " +
+                                               std::to_string(*size_) + " expected");
   }
   size_ = size;
   for (auto& [id, conn] : conns_) {
@@ -186,7 +223,8 @@ double Engine::rate(std::size_t source) const {
 int Engine::pick_source(bool need_ranges) const {
   double best_rate = 0;
   for (std::size_t i = 0; i < sources_.size(); ++i) {
-    if (sources_[i].allowed && !sources_[i].dead && !sources_[i].report.stalled) best_rate = std::max(best_rate, rate(i));
+    if (sources_[i].allowed && !sources_[i].dead && !sources_[i].report.stalled)
+      best_rate = std::max(best_rate, rate(i));
   }
   int best = -1;
   int best_tier = 0;
@@ -197,9 +235,13 @@ int Engine::pick_source(bool need_ranges) const {
     if (need_ranges && s.ranges == RangeSupport::kNo) continue;
     if (s.ranges == RangeSupport::kNo && s.conns_now > 0) continue;  // one stream only
     double r = rate(i);
-    int tier = s.report.stalled ? 3 : s.conns_ever == 0 ? 0 : (s.bytes > (1u << 20) && r * 4 < best_rate) ? 2 : 1;
+    int tier = s.report.stalled                              ? 3
+               : s.conns_ever == 0                           ? 0
+               : (s.bytes > (1u << 20) && r * 4 < best_rate) ? 2
+                                                             : 1;
     bool better = best < 0 || tier < best_tier || (tier == best_tier && r > best_r) ||
-                  (tier == best_tier && r == best_r && s.conns_now < sources_[static_cast<std::size_t>(best)].conns_now);
+                  (tier == best_tier && r == best_r &&
+                   s.conns_now < sources_[static_cast<std::size_t>(best)].conns_now);
     if (better) {
       best = static_cast<int>(i);
       best_tier = tier;
@@ -235,7 +277,8 @@ bool Engine::start_conn(std::size_t source, std::uint64_t pos, std::uint64_t end
 }
 
 void Engine::fill() {
-  for (int guard = 0; guard < 4 * options_.connections && static_cast<int>(conns_.size()) < options_.connections;
+  for (int guard = 0;
+       guard < 4 * options_.connections && static_cast<int>(conns_.size()) < options_.connections;
        ++guard) {
     if (!size_) {
       if (!conns_.empty()) return;  // the first answer tells the size
@@ -257,10 +300,11 @@ void Engine::fill() {
         start_conn(static_cast<std::size_t>(s), 0, *size_, false);
         continue;
       }
-      std::uint64_t piece = std::max<std::uint64_t>(options_.min_piece,
-                                                    (*size_ + static_cast<std::uint64_t>(options_.connections) - 1) /
-                                                        static_cast<std::uint64_t>(options_.connections));
-      start_conn(static_cast<std::size_t>(s), gap->first, std::min(gap->second, gap->first + piece), true);
+      std::uint64_t piece = std::max<std::uint64_t>(
+          options_.min_piece, (*size_ + static_cast<std::uint64_t>(options_.connections) - 1) /
+                                  static_cast<std::uint64_t>(options_.connections));
+      start_conn(static_cast<std::size_t>(s), gap->first, std::min(gap->second, gap->first + piece),
+                 true);
       continue;
     }
     // Nothing unclaimed: take half of the largest piece in flight.
@@ -337,7 +381,8 @@ bool Engine::on_head(int id, const TransferHead& head) {
     return true;
   }
   // 4xx other than "timeout" and "too many requests" will not change by asking again.
-  if (head.status >= 400 && head.status < 500 && head.status != 408 && head.status != 429) src.dead = true;
+  if (head.status >= 400 && head.status < 500 && head.status != 408 && head.status != 429)
+    src.dead = true;
   finish_conn(id, true, "HTTP " + std::to_string(head.status));
   return false;
 }
@@ -361,6 +406,7 @@ bool Engine::on_body(int id, std::string_view bytes) {
       return false;
     }
     received_.add(conn.pos, conn.pos + n);
+    hash_arrived(conn.pos, bytes.substr(0, static_cast<std::size_t>(n)));
     conn.pos += n;
     since_sidecar_ += n;
     src.fails_in_row = 0;
@@ -386,7 +432,8 @@ void Engine::on_end(int id, const std::string& error) {
     finish_conn(id, false, "");
     (void)set_size(size, 0);
   } else if (conn.pos < conn.end) {
-    finish_conn(id, true, "the connection closed " + std::to_string(conn.end - conn.pos) + " bytes early");
+    finish_conn(id, true,
+                "the connection closed " + std::to_string(conn.end - conn.pos) + " bytes early");
   } else {
     finish_conn(id, false, "");
   }
@@ -410,9 +457,11 @@ void Engine::check_stalls() {
   for (int id : stalled) {
     auto& src = sources_[conns_[id].source];
     src.report.stalled = true;
-    last_error_ = src.report.url + ": no data for " +
-                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options_.stall_timeout).count()) +
-                  " s";
+    last_error_ =
+        src.report.url + ": no data for " +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(options_.stall_timeout).count()) +
+        " s";
     transport_.stop(id);
     finish_conn(id, true, "");
   }
@@ -435,7 +484,8 @@ void Engine::progress() {
 }
 
 Outcome Engine::run_attempt() {
-  auto should_stop = options_.should_stop ? options_.should_stop : [] { return host::interrupt_signal() != 0; };
+  auto should_stop =
+      options_.should_stop ? options_.should_stop : [] { return host::interrupt_signal() != 0; };
   while (true) {
     if (fatal_) {
       stop_all();
@@ -455,11 +505,13 @@ Outcome Engine::run_attempt() {
       // Nothing running: wait for a source that is only resting after failures, or give up.
       std::optional<Clock::time_point> next;
       for (const auto& s : sources_) {
-        if (s.allowed && !s.dead && s.retry_at > clock_.now() && (!next || s.retry_at < *next)) next = s.retry_at;
+        if (s.allowed && !s.dead && s.retry_at > clock_.now() && (!next || s.retry_at < *next))
+          next = s.retry_at;
       }
       if (!next) return Outcome::kFailed;
       auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now());
-      clock_.sleep_for(std::clamp(rest, std::chrono::milliseconds(1), std::chrono::milliseconds(100)));
+      clock_.sleep_for(
+          std::clamp(rest, std::chrono::milliseconds(1), std::chrono::milliseconds(100)));
       continue;
     }
     transport_.wait(std::chrono::milliseconds(100), *this);
@@ -473,11 +525,17 @@ Expected<DownloadResult> Engine::run() {
     std::string final_path = cache_path(options_.cache_dir, *request_.sha256);
     auto have = files_.file_size(final_path);
     if (have && (!request_.size || *have == *request_.size)) {
-      result_.path = final_path;
-      result_.sha256 = *request_.sha256;
-      result_.size = *have;
-      result_.from_cache = true;
-      return result_;
+      auto good = cache_entry_good(final_path, *have);
+      if (!good) return good.error();
+      if (*good) {
+        result_.path = final_path;
+        result_.sha256 = *request_.sha256;
+        result_.size = *have;
+        result_.from_cache = true;
+        return result_;
+      }
+      files_.remove(final_path);
+      result_.cache_damaged = true;
     }
   }
   if (auto made = files_.make_dirs(options_.cache_dir); !made) return made.error();
@@ -491,8 +549,9 @@ Expected<DownloadResult> Engine::run() {
   queue.push_back(all);
   for (std::size_t next = 0; next < queue.size(); ++next) {
     for (std::size_t i = 0; i < sources_.size(); ++i) {
-      sources_[i].allowed = std::find(queue[next].begin(), queue[next].end(), i) != queue[next].end() &&
-                            !sources_[i].report.wrong_hash;
+      sources_[i].allowed =
+          std::find(queue[next].begin(), queue[next].end(), i) != queue[next].end() &&
+          !sources_[i].report.wrong_hash;
       sources_[i].attempt_bytes = 0;
     }
     auto outcome = run_attempt();
@@ -506,15 +565,20 @@ Expected<DownloadResult> Engine::run() {
       break;
     }
     if (outcome == Outcome::kFailed) continue;
-    auto hash = sha256_of(*file_, *size_);
-    if (!hash) return hash.error();
-    if (!request_.sha256 || *hash == *request_.sha256) {
+    if (auto caught = hash_catch_up(1); !caught) return caught.error();
+    if (hash_.at() != *size_) {  // not fed in order (cannot happen): hash the file again
+      hash_.reset();
+      if (auto read = sha256_continue(hash_, *file_, *size_); !read) return read.error();
+      result_.hashed_from_disk += *size_;
+    }
+    auto hash = hash_.finish();
+    if (!request_.sha256 || hash == *request_.sha256) {
       file_.reset();
-      std::string final_path = cache_path(options_.cache_dir, *hash);
+      std::string final_path = cache_path(options_.cache_dir, hash);
       if (auto moved = files_.rename(partial_, final_path); !moved) return moved.error();
       files_.remove(partial_ + ".json");
       result_.path = final_path;
-      result_.sha256 = *hash;
+      result_.sha256 = hash;
       result_.size = *size_;
       break;
     }
@@ -525,9 +589,10 @@ Expected<DownloadResult> Engine::run() {
       if (sources_[i].allowed && sources_[i].attempt_bytes > 0) contributors.push_back(i);
     }
     if (contributors.size() == 1) sources_[contributors.front()].report.wrong_hash = true;
-    last_error_ = "the file's sha256 is " + *hash + ", not the expected " + *request_.sha256;
+    last_error_ = "the file's sha256 is " + hash + ", not the expected " + *request_.sha256;
     if (auto t = file_->truncate(0); !t) return t.error();
     received_ = ByteRanges();
+    hash_.reset();
     stream_finished_ = false;
     size_ = request_.size;
     files_.remove(partial_ + ".json");
@@ -558,8 +623,10 @@ Expected<DownloadResult> Engine::run() {
 
 Expected<DownloadResult> download(const DownloadRequest& request, const DownloadOptions& options,
                                   Transport& transport, DownloadFiles& files, host::Clock& clock) {
-  if (request.sources.empty()) return make_error(ErrorKind::kUsage, "nothing to download: no source URL");
-  if (options.cache_dir.empty()) return make_error(ErrorKind::kEnvironment, "no cache directory to download into");
+  if (request.sources.empty())
+    return make_error(ErrorKind::kUsage, "nothing to download: no source URL");
+  if (options.cache_dir.empty())
+    return make_error(ErrorKind::kEnvironment, "no cache directory to download into");
   Engine engine(request, options, transport, files, clock);
   return engine.run();
 }

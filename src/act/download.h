@@ -9,8 +9,13 @@
 //   sidecar next to the partial file, so a later run (after Ctrl-C) resumes too.
 // - Mirrors are raced: every source gets a connection first, new work goes to the
 //   fastest measured source, a source that stalls (no byte for `stall_timeout`) is left.
-// - The sha256 of the finished file is computed (OpenSSL EVP) and compared; a wrong hash
-//   discards the file and the sources are tried again one at a time.
+// - The sha256 is computed while the file is written (OpenSSL EVP): bytes that arrive at
+//   the first byte not hashed yet are hashed from the network's buffer; a run of bytes
+//   another connection wrote ahead is read back (from the page cache) once the hashed
+//   prefix reaches it, so a finished file needs no second pass. A wrong hash discards
+//   the file and the sources are tried again one at a time.
+// - A file already in the cache is hashed again before it is used; a damaged entry is
+//   removed and downloaded again.
 // - The free space is checked before the first byte.
 //
 // The logic here is portable; the network is a Transport (download_curl.cpp: libcurl's
@@ -107,6 +112,11 @@ class DownloadFiles {
   virtual Status make_dirs(const std::string& path) = 0;
   // Opens (creating when missing) for reading and writing; existing bytes are kept.
   virtual Expected<std::unique_ptr<WritableFile>> open(const std::string& path) = 0;
+  // Opens an existing file for reading only (its write_at and truncate fail): the cache's
+  // entries and a bundle's files, which may be on a read-only disk.
+  virtual Expected<std::unique_ptr<WritableFile>> open_read(const std::string& path) {
+    return open(path);
+  }
   virtual Status rename(const std::string& from, const std::string& to) = 0;
   virtual void remove(const std::string& path) = 0;
   // Bytes free for this user in the file system holding `dir`; nullopt: unknown.
@@ -177,10 +187,16 @@ struct DownloadResult {
   std::string path;    // the cached file (when complete)
   std::string sha256;  // of the file
   std::uint64_t size = 0;
-  bool from_cache = false;         // it was there already: nothing was downloaded
+  bool from_cache = false;  // it was there already (and its sha256 checked): nothing was downloaded
+  bool cache_damaged =
+      false;  // a cache entry under this sha256 had other bytes: removed, downloaded again
   bool interrupted = false;        // should_stop said stop; the partial file is kept
   std::uint64_t resumed_from = 0;  // bytes of an earlier partial that were kept
   std::uint64_t received = 0;      // bytes received from the network this run
+  // How the sha256 was fed: straight from the network's buffers, or read back from the
+  // partial (a resumed prefix, runs other connections wrote ahead of the hashed prefix).
+  std::uint64_t hashed_on_arrival = 0;
+  std::uint64_t hashed_from_disk = 0;
   std::vector<SourceReport> sources;
 };
 

@@ -110,6 +110,12 @@ class PosixFiles final : public DownloadFiles {
     return std::unique_ptr<WritableFile>(std::make_unique<PosixFile>(fd, path));
   }
 
+  Expected<std::unique_ptr<WritableFile>> open_read(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return disk_error("open", path, errno);
+    return std::unique_ptr<WritableFile>(std::make_unique<PosixFile>(fd, path));
+  }
+
   Status rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0)
       return disk_error("rename " + from + " to", to, errno);

@@ -45,6 +45,13 @@ std::uint64_t ByteRanges::first_missing() const {
   return it == ranges_.end() ? 0 : it->second;
 }
 
+std::uint64_t ByteRanges::contiguous_end(std::uint64_t from) const {
+  auto it = ranges_.upper_bound(from);
+  if (it == ranges_.begin()) return from;
+  --it;
+  return it->second > from ? it->second : from;
+}
+
 std::optional<std::pair<std::uint64_t, std::uint64_t>> ByteRanges::first_gap(
     std::uint64_t size, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& claimed) const {
   ByteRanges all = *this;
@@ -80,23 +87,44 @@ std::string sha256_hex(std::string_view bytes) {
   return hex(digest, length);
 }
 
-Expected<std::string> sha256_of(WritableFile& file, std::uint64_t size) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    return make_error(ErrorKind::kEnvironment, "could not start a sha256 (OpenSSL)");
-  }
-  std::uint64_t pos = 0;
-  while (pos < size) {
-    auto piece = file.read_at(pos, static_cast<std::size_t>(std::min<std::uint64_t>(1u << 20, size - pos)));
-    if (!piece) return piece.error();
-    if (piece->empty()) return make_error(ErrorKind::kEnvironment, "the downloaded file is shorter than expected");
-    EVP_DigestUpdate(ctx.get(), piece->data(), piece->size());
-    pos += piece->size();
-  }
+Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) { reset(); }
+
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(ctx_); }
+
+void Sha256Stream::reset() {
+  EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr);
+  at_ = 0;
+}
+
+void Sha256Stream::update(std::string_view bytes) {
+  EVP_DigestUpdate(ctx_, bytes.data(), bytes.size());
+  at_ += bytes.size();
+}
+
+std::string Sha256Stream::finish() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &length);
+  EVP_DigestFinal_ex(ctx_, digest, &length);
+  reset();
   return hex(digest, length);
+}
+
+Status sha256_continue(Sha256Stream& hash, WritableFile& file, std::uint64_t to) {
+  while (hash.at() < to) {
+    auto piece = file.read_at(
+        hash.at(), static_cast<std::size_t>(std::min<std::uint64_t>(1u << 20, to - hash.at())));
+    if (!piece) return piece.error();
+    if (piece->empty())
+      return make_error(ErrorKind::kEnvironment, "the downloaded file is shorter than expected");
+    hash.update(*piece);
+  }
+  return Ok{};
+}
+
+Expected<std::string> sha256_of(WritableFile& file, std::uint64_t size) {
+  Sha256Stream hash;
+  if (auto read = sha256_continue(hash, file, size); !read) return read.error();
+  return hash.finish();
 }
 
 std::optional<std::string> default_wheel_cache(const host::Host& host) {
@@ -110,7 +138,9 @@ std::optional<std::string> default_wheel_cache(const host::Host& host) {
   return std::nullopt;
 }
 
-std::string cache_path(const std::string& cache_dir, const std::string& sha256) { return cache_dir + "/" + sha256; }
+std::string cache_path(const std::string& cache_dir, const std::string& sha256) {
+  return cache_dir + "/" + sha256;
+}
 
 std::string partial_path(const std::string& cache_dir, const std::optional<std::string>& sha256,
                          const std::string& first_url) {

@@ -152,7 +152,7 @@ namespace {
 
 Status copy_file(DownloadFiles& files, const std::string& from, const std::string& to,
                  std::uint64_t size) {
-  auto in = files.open(from);
+  auto in = files.open_read(from);
   if (!in) return in.error();
   files.remove(to);
   auto out = files.open(to);
@@ -176,7 +176,7 @@ Status place_set(const FetchedSet& set, const std::string& dir, DownloadFiles& f
     if (link && files.link(f.path, to)) continue;
     // A bundle already holding this very file (fetched again) is kept as it is.
     if (!link && files.file_size(to) == f.size) {
-      if (auto have = files.open(to)) {
+      if (auto have = files.open_read(to)) {
         if (auto hash = sha256_of(**have, f.size); hash && *hash == f.sha256) continue;
       }
     }
@@ -229,7 +229,7 @@ Status check_bundle(const Bundle& b, DownloadFiles& files) {
                             " of the manifest: it is incomplete or another file",
                         "copy it again from the machine that ran torchup fetch");
     }
-    auto file = files.open(path);
+    auto file = files.open_read(path);
     if (!file) return file.error();
     auto hash = sha256_of(**file, *size);
     if (!hash) return hash.error();

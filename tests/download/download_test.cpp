@@ -3,14 +3,16 @@
 // that limit the rate per connection, drop the link, stall, ignore ranges or serve
 // other bytes. The disk is the real one (a temporary cache); only the free space and
 // a filling disk are faked, through the DownloadFiles seam.
+#include "act/download.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
-#include "act/download.h"
 #include "act/download_internal.h"
 #include "host/interrupt.h"
 #include "install/local_index.h"
@@ -75,11 +77,17 @@ std::string read_all(const std::string& path) { return testing::read_binary(path
 class FakeDisk final : public DownloadFiles {
  public:
   std::optional<std::uint64_t> free = std::nullopt;  // nullopt: the real answer
-  std::uint64_t write_limit = 0;                      // 0: none; else ENOSPC after this many bytes
+  std::uint64_t write_limit = 0;                     // 0: none; else ENOSPC after this many bytes
 
-  std::optional<std::uint64_t> file_size(const std::string& p) const override { return real_->file_size(p); }
-  std::optional<std::string> read_small(const std::string& p) const override { return real_->read_small(p); }
-  Status write_small(const std::string& p, const std::string& t) override { return real_->write_small(p, t); }
+  std::optional<std::uint64_t> file_size(const std::string& p) const override {
+    return real_->file_size(p);
+  }
+  std::optional<std::string> read_small(const std::string& p) const override {
+    return real_->read_small(p);
+  }
+  Status write_small(const std::string& p, const std::string& t) override {
+    return real_->write_small(p, t);
+  }
   Status make_dirs(const std::string& p) override { return real_->make_dirs(p); }
   Expected<std::unique_ptr<WritableFile>> open(const std::string& p) override {
     auto file = real_->open(p);
@@ -95,15 +103,19 @@ class FakeDisk final : public DownloadFiles {
  private:
   class Filling final : public WritableFile {
    public:
-    Filling(std::unique_ptr<WritableFile> inner, std::uint64_t limit) : inner_(std::move(inner)), left_(limit) {}
+    Filling(std::unique_ptr<WritableFile> inner, std::uint64_t limit)
+        : inner_(std::move(inner)), left_(limit) {}
     Status write_at(std::uint64_t offset, std::string_view bytes) override {
       if (bytes.size() > left_) {
-        return make_error(ErrorKind::kEnvironment, std::string("could not write: ") + std::strerror(ENOSPC));
+        return make_error(ErrorKind::kEnvironment,
+                          std::string("could not write: ") + std::strerror(ENOSPC));
       }
       left_ -= bytes.size();
       return inner_->write_at(offset, bytes);
     }
-    Expected<std::string> read_at(std::uint64_t o, std::size_t n) override { return inner_->read_at(o, n); }
+    Expected<std::string> read_at(std::uint64_t o, std::size_t n) override {
+      return inner_->read_at(o, n);
+    }
     Status truncate(std::uint64_t n) override { return inner_->truncate(n); }
 
    private:
@@ -176,7 +188,8 @@ TEST(DownloadCache, WheelCacheFollowsXdgThenHomeThenLocalAppData) {
   host::Host b{*fs, *runner, *home, *http, {}};
   b.system.os_family = "linux";
   EXPECT_EQ(default_wheel_cache(b), "/h/.cache/torchup/wheels");
-  auto win = host::make_map_environment({{"LOCALAPPDATA", "C:\\Users\\u\\AppData\\Local"}, {"HOME", "/h"}});
+  auto win = host::make_map_environment(
+      {{"LOCALAPPDATA", "C:\\Users\\u\\AppData\\Local"}, {"HOME", "/h"}});
   host::Host c{*fs, *runner, *win, *http, {}};
   c.system.os_family = "windows";
   EXPECT_EQ(default_wheel_cache(c), "C:\\Users\\u\\AppData\\Local\\torchup\\wheels");
@@ -187,7 +200,8 @@ TEST(DownloadCache, WheelCacheFollowsXdgThenHomeThenLocalAppData) {
 TEST(DownloadTransport, AMissingLibcurlIsAnErrorNamingIt) {
   auto made = make_curl_transport(TransportOptions{}, "libcurl-torchup-missing.so.4");
   ASSERT_FALSE(made.has_value());
-  EXPECT_NE(made.error().message.find("libcurl-torchup-missing.so.4"), std::string::npos) << made.error().message;
+  EXPECT_NE(made.error().message.find("libcurl-torchup-missing.so.4"), std::string::npos)
+      << made.error().message;
 }
 
 TEST(DownloadLocal, RangesInParallelThenTheCacheSendsNothing) {
@@ -206,7 +220,8 @@ TEST(DownloadLocal, RangesInParallelThenTheCacheSendsNothing) {
   ASSERT_EQ(got->sources.size(), 1u);
   EXPECT_TRUE(got->sources[0].ranges);
   EXPECT_FALSE(std::filesystem::exists(got->path + ".part"));
-  EXPECT_FALSE(std::filesystem::exists(s.options.cache_dir + "/" + sha256_hex(bytes) + ".part.json"));
+  EXPECT_FALSE(
+      std::filesystem::exists(s.options.cache_dir + "/" + sha256_hex(bytes) + ".part.json"));
 
   auto sent = server.counters().bytes_sent.load();
   int requests = server.counters().requests.load();
@@ -214,7 +229,8 @@ TEST(DownloadLocal, RangesInParallelThenTheCacheSendsNothing) {
   ASSERT_TRUE(again.has_value()) << again.error().message;
   EXPECT_TRUE(again->from_cache);
   EXPECT_EQ(again->received, 0u);
-  EXPECT_EQ(server.counters().bytes_sent.load(), sent) << "a second request for the same sha downloads nothing";
+  EXPECT_EQ(server.counters().bytes_sent.load(), sent)
+      << "a second request for the same sha downloads nothing";
   EXPECT_EQ(server.counters().requests.load(), requests);
 }
 
@@ -229,7 +245,8 @@ TEST(DownloadLocal, ResumesAfterDropsWithoutSendingBytesTwice) {
   ASSERT_TRUE(got.has_value()) << got.error().message;
   EXPECT_EQ(read_all(got->path), bytes);
   EXPECT_GE(server.counters().drops.load(), 4) << "the link dropped";
-  EXPECT_GE(got->sources[0].failures, 4) << "each drop is seen as one (a short body is never success)";
+  EXPECT_GE(got->sources[0].failures, 4)
+      << "each drop is seen as one (a short body is never success)";
   EXPECT_LE(sent_per_byte(server.counters().bytes_sent, bytes.size()), 1.05);
 }
 
@@ -246,7 +263,8 @@ TEST(DownloadLocal, OneStreamFromAServerWithoutRangesAndUnknownSizeAndHash) {
   EXPECT_EQ(got->size, bytes.size());
   EXPECT_EQ(read_all(got->path), bytes);
   EXPECT_FALSE(got->sources[0].ranges);
-  EXPECT_LE(server.counters().requests.load(), 2) << "no more than the first ranged try and one stream";
+  EXPECT_LE(server.counters().requests.load(), 2)
+      << "no more than the first ranged try and one stream";
   EXPECT_LE(sent_per_byte(server.counters().bytes_sent, bytes.size()), 1.05);
 }
 
@@ -289,7 +307,8 @@ TEST(DownloadLocal, AWrongHashIsDiscardedAndTheNextSourceTried) {
   EXPECT_NE(bad_only.error().message.find("sha256"), std::string::npos) << bad_only.error().message;
   EXPECT_FALSE(std::filesystem::exists(cache_path(t.options.cache_dir, sha256_hex(bytes))));
   EXPECT_FALSE(std::filesystem::exists(cache_path(t.options.cache_dir, sha256_hex(other))));
-  EXPECT_FALSE(std::filesystem::exists(partial_path(t.options.cache_dir, sha256_hex(bytes), bad.url())))
+  EXPECT_FALSE(
+      std::filesystem::exists(partial_path(t.options.cache_dir, sha256_hex(bytes), bad.url())))
       << "the wrong bytes are not kept for a resume";
 }
 
@@ -302,15 +321,19 @@ TEST(DownloadLocal, TooLittleFreeSpaceIsAClearErrorBeforeAnyByte) {
   auto got = s.get({{server.url()}, bytes.size(), sha256_hex(bytes)});
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error().kind, ErrorKind::kEnvironment);
-  EXPECT_NE(got.error().message.find("not enough free space in " + s.options.cache_dir), std::string::npos)
+  EXPECT_NE(got.error().message.find("not enough free space in " + s.options.cache_dir),
+            std::string::npos)
       << got.error().message;
   EXPECT_EQ(server.counters().requests.load(), 0) << "checked before the download starts";
 
   // Size unknown until the first answer: the check comes before any byte is written.
   auto unknown = s.get({{server.url()}, std::nullopt, std::nullopt});
   ASSERT_FALSE(unknown.has_value());
-  EXPECT_NE(unknown.error().message.find("not enough free space"), std::string::npos) << unknown.error().message;
-  EXPECT_EQ(std::filesystem::file_size(partial_path(s.options.cache_dir, std::nullopt, server.url())), 0u);
+  EXPECT_NE(unknown.error().message.find("not enough free space"), std::string::npos)
+      << unknown.error().message;
+  EXPECT_EQ(
+      std::filesystem::file_size(partial_path(s.options.cache_dir, std::nullopt, server.url())),
+      0u);
 }
 
 TEST(DownloadLocal, ADiskThatFillsUpStopsWithTheReasonAndKeepsThePartial) {
@@ -322,9 +345,11 @@ TEST(DownloadLocal, ADiskThatFillsUpStopsWithTheReasonAndKeepsThePartial) {
   auto got = s.get({{server.url()}, bytes.size(), sha256_hex(bytes)});
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error().kind, ErrorKind::kEnvironment);
-  EXPECT_NE(got.error().message.find(std::strerror(ENOSPC)), std::string::npos) << got.error().message;
+  EXPECT_NE(got.error().message.find(std::strerror(ENOSPC)), std::string::npos)
+      << got.error().message;
   EXPECT_FALSE(std::filesystem::exists(cache_path(s.options.cache_dir, sha256_hex(bytes))));
-  EXPECT_TRUE(std::filesystem::exists(partial_path(s.options.cache_dir, sha256_hex(bytes), server.url()) + ".json"));
+  EXPECT_TRUE(std::filesystem::exists(
+      partial_path(s.options.cache_dir, sha256_hex(bytes), server.url()) + ".json"));
 }
 
 TEST(DownloadLocal, CtrlCKeepsThePartialAndTheNextRunResumesIt) {
@@ -351,9 +376,59 @@ TEST(DownloadLocal, CtrlCKeepsThePartialAndTheNextRunResumesIt) {
   EXPECT_GE(second->resumed_from, bytes.size() / 2);
   EXPECT_LE(second->received, bytes.size() - second->resumed_from + (1u << 20));
   EXPECT_EQ(read_all(second->path), bytes);
+  EXPECT_EQ(second->hashed_on_arrival + second->hashed_from_disk, bytes.size())
+      << "each byte hashed once";
+  EXPECT_GE(second->hashed_from_disk, second->resumed_from) << "the kept prefix is read back";
   // Counted where the bytes arrive: what the server had queued in the socket when the
   // first run stopped was never received, so it cannot have been received twice.
-  EXPECT_LE(sent_per_byte(first->received + second->received, bytes.size()), 1.05) << "both runs together";
+  EXPECT_LE(sent_per_byte(first->received + second->received, bytes.size()), 1.05)
+      << "both runs together";
+}
+
+TEST(DownloadLocal, TheHashIsFedWhileWritingAndADamagedCacheEntryIsDownloadedAgain) {
+  std::string bytes = file_bytes(6 << 20, 11);
+  ServedFileOptions o = served(16 << 20);
+  o.ranges = false;  // one stream: every byte arrives in file order
+  FileServer server(bytes, o);
+  Rig s;
+  ASSERT_TRUE(s.transport);
+  DownloadRequest request{{server.url()}, bytes.size(), sha256_hex(bytes)};
+  auto got = s.get(request);
+  ASSERT_TRUE(got.has_value()) << got.error().message;
+  EXPECT_EQ(got->hashed_on_arrival, bytes.size()) << "hashed from the network's buffers";
+  EXPECT_EQ(got->hashed_from_disk, 0u) << "no second pass over the finished file";
+
+  // A cache entry whose bytes changed is hashed again, removed and downloaded again.
+  {
+    std::string damaged = bytes;
+    damaged[damaged.size() / 2] ^= 1;
+    std::ofstream(got->path, std::ios::binary | std::ios::trunc) << damaged;
+  }
+  auto sent = server.counters().bytes_sent.load();
+  auto again = s.get(request);
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_FALSE(again->from_cache);
+  EXPECT_TRUE(again->cache_damaged);
+  EXPECT_EQ(read_all(again->path), bytes);
+  EXPECT_GE(server.counters().bytes_sent.load() - sent, bytes.size());
+  auto third = s.get(request);
+  ASSERT_TRUE(third.has_value());
+  EXPECT_TRUE(third->from_cache);
+  EXPECT_FALSE(third->cache_damaged);
+}
+
+TEST(DownloadLocal, RangesInParallelAreHashedWithoutASecondPass) {
+  std::string bytes = file_bytes(8 << 20, 12);
+  FileServer server(bytes, served(4 << 20));
+  Rig s;
+  ASSERT_TRUE(s.transport);
+  auto got = s.get({{server.url()}, bytes.size(), sha256_hex(bytes)});
+  ASSERT_TRUE(got.has_value()) << got.error().message;
+  EXPECT_EQ(got->sha256, sha256_hex(bytes));
+  // Each byte is hashed once: from the buffer when it arrives at the hashed prefix, else
+  // read back once when the prefix reaches it.
+  EXPECT_EQ(got->hashed_on_arrival + got->hashed_from_disk, bytes.size());
+  EXPECT_GT(got->hashed_on_arrival, 0u);
 }
 
 TEST(DownloadLocal, EveryDeadSourceIsAnErrorNamingTheFile) {
@@ -362,11 +437,13 @@ TEST(DownloadLocal, EveryDeadSourceIsAnErrorNamingTheFile) {
   auto got = s.get({{"http://127.0.0.1:9/files/x.whl"}, std::nullopt, std::nullopt});
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error().kind, ErrorKind::kNetwork);
-  EXPECT_NE(got.error().message.find("could not download http://127.0.0.1:9/files/x.whl"), std::string::npos)
+  EXPECT_NE(got.error().message.find("could not download http://127.0.0.1:9/files/x.whl"),
+            std::string::npos)
       << got.error().message;
   auto refused = s.get({{"http://example.com/x.whl"}, std::nullopt, std::nullopt});
   ASSERT_FALSE(refused.has_value());
-  EXPECT_NE(refused.error().message.find("refusing non-HTTPS URL"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("refusing non-HTTPS URL"), std::string::npos)
+      << refused.error().message;
 }
 
 }  // namespace
@@ -450,7 +527,8 @@ class ScriptedTransport final : public Transport {
 TEST(DownloadScripted, AStalledMirrorIsLeftAfterTheStallTimeoutOfTheClock) {
   std::string bytes = file_bytes(2 << 20, 10);
   ManualClock clock;
-  ScriptedTransport transport({{"https://stuck.example/x.whl", {bytes, true}}, {"https://ok.example/x.whl", {bytes, false}}},
+  ScriptedTransport transport({{"https://stuck.example/x.whl", {bytes, true}},
+                               {"https://ok.example/x.whl", {bytes, false}}},
                               clock);
   TempDir dir;
   auto files = make_download_files();
@@ -459,15 +537,19 @@ TEST(DownloadScripted, AStalledMirrorIsLeftAfterTheStallTimeoutOfTheClock) {
   options.connections = 2;
   options.min_piece = 64 * 1024;
   options.stall_timeout = std::chrono::seconds(15);
-  auto got = download({{"https://stuck.example/x.whl", "https://ok.example/x.whl"}, bytes.size(), sha256_hex(bytes)},
+  auto got = download({{"https://stuck.example/x.whl", "https://ok.example/x.whl"},
+                       bytes.size(),
+                       sha256_hex(bytes)},
                       options, transport, *files, clock);
   ASSERT_TRUE(got.has_value()) << got.error().message;
   EXPECT_EQ(read_all(got->path), bytes);
   EXPECT_TRUE(got->sources[0].stalled);
   EXPECT_EQ(got->sources[0].bytes, 0u);
   EXPECT_GE(got->sources[1].bytes, bytes.size()) << "every byte from the mirror that sends";
-  EXPECT_EQ(transport.started("https://stuck.example/x.whl"), 1) << "a stalled mirror is not asked again";
-  EXPECT_GE(clock.now().time_since_epoch(), std::chrono::seconds(15)) << "left only after the stall timeout";
+  EXPECT_EQ(transport.started("https://stuck.example/x.whl"), 1)
+      << "a stalled mirror is not asked again";
+  EXPECT_GE(clock.now().time_since_epoch(), std::chrono::seconds(15))
+      << "left only after the stall timeout";
 }
 
 }  // namespace
