@@ -78,6 +78,7 @@ class Engine final : public TransferEvents {
   double rate(std::size_t source) const;
   bool complete() const { return size_ && received_.covers(0, *size_); }
   void progress();
+  void restart_hash();
   void hash_arrived(std::uint64_t at, std::string_view bytes);
   Status hash_catch_up(std::uint64_t at_least);
   Expected<bool> cache_entry_good(const std::string& path, std::uint64_t size);
@@ -104,7 +105,15 @@ class Engine final : public TransferEvents {
 // Below this, a run written ahead of the hashed prefix waits to be read back in one go.
 constexpr std::uint64_t kCatchUpPiece = 4u << 20;
 
+void Engine::restart_hash() {
+  hash_.reset();
+  result_.hashed_on_arrival = result_.hashed_from_disk = 0;
+}
+
 void Engine::hash_arrived(std::uint64_t at, std::string_view bytes) {
+  // Bytes written over the hashed prefix (a source that restarted from byte 0): the hash
+  // would describe the old bytes, so it starts again from what is on disk.
+  if (at < hash_.at()) restart_hash();
   if (at == hash_.at()) {
     hash_.update(bytes);
     result_.hashed_on_arrival += bytes.size();
@@ -161,7 +170,7 @@ Status Engine::open_partial() {
   if (result_.resumed_from == 0 && have > 0) {
     if (auto t = file_->truncate(0); !t) return t.error();
   }
-  hash_.reset();
+  restart_hash();
   return hash_catch_up(1);  // the resumed prefix, read back once
 }
 
@@ -566,11 +575,6 @@ Expected<DownloadResult> Engine::run() {
     }
     if (outcome == Outcome::kFailed) continue;
     if (auto caught = hash_catch_up(1); !caught) return caught.error();
-    if (hash_.at() != *size_) {  // not fed in order (cannot happen): hash the file again
-      hash_.reset();
-      if (auto read = sha256_continue(hash_, *file_, *size_); !read) return read.error();
-      result_.hashed_from_disk += *size_;
-    }
     auto hash = hash_.finish();
     if (!request_.sha256 || hash == *request_.sha256) {
       file_.reset();
@@ -592,7 +596,7 @@ Expected<DownloadResult> Engine::run() {
     last_error_ = "the file's sha256 is " + hash + ", not the expected " + *request_.sha256;
     if (auto t = file_->truncate(0); !t) return t.error();
     received_ = ByteRanges();
-    hash_.reset();
+    restart_hash();
     stream_finished_ = false;
     size_ = request_.size;
     files_.remove(partial_ + ".json");
